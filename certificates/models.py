@@ -1,0 +1,1 @@
+"""Certification programs, issued certificates and verification arrive with the certificates issue."""

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    verbose_name = "Site and people"
+    default = True
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin, with forms for this project's email-and-names user model."""
+
+    user_viewset = "cms.viewsets.UserViewSet"

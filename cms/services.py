@@ -1,0 +1,50 @@
+"""Writes for people and teams. Views, the admin and commands call these, never the ORM directly."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import HomePage
+from .roles import LEARNERS
+
+User = get_user_model()
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, full_name: str, preferred_name: str = "") -> User:
+    """Create a learner account: the person joins the Learners group and has no admin access."""
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, preferred_name=preferred_name)
+    user.groups.add(Group.objects.get(name=LEARNERS))
+    return user
+
+
+@transaction.atomic
+def site_home_ensure(*, title: str = "Home") -> HomePage:
+    """Make a HomePage the default site's root, replacing Wagtail's placeholder "Welcome" page.
+
+    Idempotent: when the default site already starts at a HomePage, that page is returned.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site and isinstance(site.root_page.specific, HomePage):
+        return site.root_page.specific
+    existing = HomePage.objects.first()
+    if existing is None:
+        root = Page.get_first_root_node()
+        placeholder = Page.objects.filter(depth=2, slug="home", content_type__model="page").first()
+        if placeholder is not None:
+            placeholder.slug = "welcome-placeholder"
+            placeholder.save(update_fields=["slug"])
+        existing = root.add_child(instance=HomePage(title=title, slug="home"))
+        existing.save_revision().publish()
+        if placeholder is not None:
+            if site is not None and site.root_page_id == placeholder.pk:
+                site.root_page = existing
+                site.save(update_fields=["root_page"])
+            placeholder.delete()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=existing, is_default_site=True, site_name=title)
+    elif site.root_page_id != existing.pk:
+        site.root_page = existing
+        site.save(update_fields=["root_page"])
+    return existing

@@ -1,0 +1,10 @@
+"""Local development: `make run`. Debug on unless DJANGO_DEBUG says otherwise."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-never-use-in-production"
+INTERNAL_IPS = ["127.0.0.1"]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("courses/", views.CourseList.as_view(), name="api-course-list"),
+    path("me/enrolments/", views.MyEnrolmentList.as_view(), name="api-my-enrolments"),
+]

@@ -1,0 +1,162 @@
+"""StreamField blocks for lesson bodies.
+
+Every block renders semantic HTML with its own template and has a preview value, so
+trainers see it in the block picker before they add it.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", _("Section (H2)")), ("h3", _("Sub-section (H3)"))],
+        default="h2",
+        help_text=_("Use H2 for sections and H3 inside a section, so screen readers can navigate the lesson."),
+    )
+
+    class Meta:
+        icon = "title"
+        template = "courses/blocks/heading.html"
+        description = _("A section heading")
+        preview_value = {"text": "Why boundaries protect the relationship", "level": "h2"}
+
+
+TIP = "tip"
+CAUTION = "caution"
+LIVED_EXPERIENCE = "lived_experience"
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        choices=[(TIP, _("Tip")), (CAUTION, _("Caution")), (LIVED_EXPERIENCE, _("From lived experience"))],
+        default=TIP,
+    )
+    title = blocks.CharBlock(max_length=120, required=False)
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        template = "courses/blocks/callout.html"
+        description = _("A highlighted note: a tip, a caution or a voice from lived experience")
+        preview_value = {
+            "kind": LIVED_EXPERIENCE,
+            "title": "From lived experience",
+            "text": "<p>When my peer said she had been on methadone through her pregnancy too, I stopped feeling judged.</p>",
+        }
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250,
+        help_text=_("Describe what the image shows for people who cannot see it. Required."),
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        template = "courses/blocks/image.html"
+        description = _("An image with alternative text and an optional caption")
+
+
+class VideoBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=120)
+    video = EmbedBlock(help_text=_("Link to the video, e.g. on YouTube or Vimeo."))
+    transcript = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        help_text=_("A full transcript, for people who cannot play or hear the video. Required."),
+    )
+
+    class Meta:
+        icon = "media"
+        template = "courses/blocks/video.html"
+        description = _("An embedded video with its transcript")
+
+
+class CaseVignetteBlock(blocks.StructBlock):
+    person = blocks.CharBlock(
+        max_length=60,
+        help_text=_("An invented first name. Never use real client details."),
+    )
+    setting = blocks.CharBlock(
+        max_length=160, help_text=_("Where and when, e.g. Outpatient clinic, 32 weeks pregnant.")
+    )
+    content_note = blocks.CharBlock(
+        max_length=200,
+        required=False,
+        help_text=_("Shown before the story when it describes overdose, child removal or violence."),
+    )
+    situation = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "user"
+        template = "courses/blocks/vignette.html"
+        description = _("A short case story about an invented person")
+        preview_value = {
+            "person": "Keisha",
+            "setting": "Outpatient clinic, 32 weeks pregnant",
+            "content_note": "",
+            "situation": "<p>Keisha asks whether you will still answer her texts after the baby is born.</p>",
+        }
+
+
+class ReflectionPromptBlock(blocks.StructBlock):
+    prompt = blocks.CharBlock(max_length=300)
+    guidance = blocks.CharBlock(max_length=300, required=False)
+
+    class Meta:
+        icon = "edit"
+        template = "courses/blocks/reflection.html"
+        description = _("A question the learner answers in writing; the answer is private to them")
+        preview_value = {
+            "prompt": "Think of a time someone kept a promise to you when it mattered. What did it change?",
+            "guidance": "Write a few sentences. Only you can see your answer.",
+        }
+
+
+class KeyTakeawaysBlock(blocks.StructBlock):
+    items = blocks.ListBlock(blocks.CharBlock(max_length=250), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "courses/blocks/takeaways.html"
+        description = _("A short list of what to remember")
+        preview_value = {
+            "items": ["Boundaries keep the relationship safe.", "Refer medical questions to the care team."]
+        }
+
+
+class DownloadBlock(blocks.StructBlock):
+    document = DocumentChooserBlock()
+    title = blocks.CharBlock(max_length=120, required=False, help_text=_("Defaults to the document's title."))
+    description = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "doc-full"
+        template = "courses/blocks/download.html"
+        description = _("A document learners can download, e.g. a handout or worksheet")
+
+
+class LessonBodyBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
+        template="courses/blocks/text.html",
+        description=_("Paragraphs of teaching text"),
+        preview_value="<p>A peer relationship rests on mutuality: you walk beside the person, not ahead of them.</p>",
+    )
+    heading = HeadingBlock()
+    callout = CalloutBlock()
+    image = ImageBlock()
+    video = VideoBlock()
+    vignette = CaseVignetteBlock()
+    reflection = ReflectionPromptBlock()
+    takeaways = KeyTakeawaysBlock()
+    download = DownloadBlock()

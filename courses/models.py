@@ -1,0 +1,211 @@
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+
+
+class CourseCatalogPage(Page):
+    """The list of courses. One per site, directly under the home page."""
+
+    intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+    template = "courses/course_catalog_page.html"
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = catalogue_courses(catalogue=self, user=request.user)
+        return context
+
+
+class CoursePage(Page):
+    """A course: modules of lessons that a learner enrols in and works through in order."""
+
+    summary = models.CharField(
+        _("summary"), max_length=250, help_text=_("One sentence shown in the catalogue and in search results.")
+    )
+    description = RichTextField(_("description"), features=RICH_TEXT_FEATURES, blank=True)
+    audience = models.CharField(
+        _("who it is for"),
+        max_length=250,
+        blank=True,
+        help_text=_("e.g. New peer support specialists working with pregnant and parenting people."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("audience"), FieldPanel("description")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
+    parent_page_types = ["courses.CourseCatalogPage"]
+    subpage_types = ["courses.ModulePage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline(course=self, user=request.user)
+        return context
+
+
+class ModulePage(Page):
+    """A module groups the lessons on one theme. Later it ends with its quiz."""
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/module_page.html"
+
+    class Meta:
+        verbose_name = _("module")
+
+    def serve(self, request, *args, **kwargs):
+        # A module has no content of its own: its lessons are listed on the course page.
+        course = self.get_parent()
+        return redirect(f"{course.url}#module-{self.pk}")
+
+
+class LessonPage(Page):
+    """A lesson: teaching text and activities. Open to enrolled learners and to the course's editors."""
+
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("How long a learner needs to read the lesson and do its activities."),
+    )
+    learning_objectives = StreamField(
+        [("objective", blocks.CharBlock(max_length=250, label=_("Objective")))],
+        verbose_name=_("learning objectives"),
+        blank=True,
+        help_text=_("What the learner will be able to do afterwards. Start each with a verb."),
+    )
+    competencies = ParentalManyToManyField(
+        "assessments.Competency",
+        blank=True,
+        related_name="lessons",
+        verbose_name=_("competencies"),
+        help_text=_("The competencies this lesson builds."),
+    )
+    body = StreamField(LessonBodyBlock(), verbose_name=_("lesson body"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("estimated_minutes"),
+                FieldPanel("learning_objectives"),
+                FieldPanel("competencies", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("About this lesson"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        from .selectors import lesson_access
+
+        if not getattr(request, "is_preview", False):
+            access = lesson_access(lesson=self, user=request.user)
+            if access == "login":
+                return redirect_to_login(request.get_full_path())
+            if access == "enrol":
+                messages.info(request, _("Enrol in this course to open its lessons."))
+                course = self.get_parent().get_parent()
+                return redirect(course.url)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import lesson_view
+        from .services import lesson_visit
+
+        context = super().get_context(request, *args, **kwargs)
+        view = lesson_view(lesson=self, user=request.user)
+        if view.enrolment is not None and not getattr(request, "is_preview", False):
+            lesson_visit(enrolment=view.enrolment, lesson=self)
+        context["lesson_view"] = view
+        context["reflections"] = view.reflections
+        return context
+
+
+class Enrolment(models.Model):
+    """A learner taking a course. Enrolling twice is harmless: there is one row per person and course."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    last_lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrolment")]
+        indexes = [models.Index(fields=["user", "-last_activity_at"])]
+
+    def __str__(self):
+        return f"{self.user} in {self.course}"
+
+
+class LessonCompletion(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_completion")]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"
+
+
+class Reflection(models.Model):
+    """A learner's private written answer to a reflection prompt in a lesson.
+
+    Only its author ever sees it. The prompt is copied so the answer still makes sense
+    after the lesson is edited.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="reflections")
+    block_id = models.UUIDField(help_text=_("The reflection prompt block this answers."))
+    prompt = models.CharField(max_length=300)
+    answer = models.TextField(max_length=10_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson", "block_id"], name="unique_reflection")]
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"{self.user} on {self.prompt[:40]}"

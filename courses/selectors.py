@@ -1,0 +1,223 @@
+"""Reads for the learner journey. Each selector runs a fixed number of queries, whatever the course size.
+
+Only live, public pages count: a draft lesson or one behind a view restriction is invisible
+to learners and does not count towards progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .models import CourseCatalogPage, CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage, Reflection
+
+
+@dataclass
+class LessonEntry:
+    lesson: LessonPage
+    completed: bool = False
+
+
+@dataclass
+class ModuleEntry:
+    module: ModulePage
+    lessons: list[LessonEntry] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> int:
+        return sum(entry.lesson.estimated_minutes for entry in self.lessons)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(entry.completed for entry in self.lessons)
+
+
+@dataclass
+class CourseProgress:
+    """Where one person stands in one course."""
+
+    course: CoursePage
+    enrolment: Enrolment | None
+    lessons: list[LessonEntry]
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def completed(self) -> int:
+        return sum(entry.completed for entry in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def minutes(self) -> int:
+        return sum(entry.lesson.estimated_minutes for entry in self.lessons)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.total > 0 and self.completed == self.total
+
+    @property
+    def resume_lesson(self) -> LessonPage | None:
+        """The lesson to continue with: the last one opened if unfinished, else the next unfinished one."""
+        if not self.lessons:
+            return None
+        last_id = self.enrolment.last_lesson_id if self.enrolment else None
+        start = next((i for i, entry in enumerate(self.lessons) if entry.lesson.pk == last_id), 0)
+        ordered = self.lessons[start:] + self.lessons[:start]
+        unfinished = next((entry.lesson for entry in ordered if not entry.completed), None)
+        return unfinished or self.lessons[0].lesson
+
+
+@dataclass
+class CourseOutline(CourseProgress):
+    modules: list[ModuleEntry] = field(default_factory=list)
+
+
+@dataclass
+class LessonView:
+    """Everything a lesson page shows around the lesson itself."""
+
+    lesson: LessonPage
+    progress: CourseProgress
+    completed: bool
+    previous: LessonPage | None
+    next: LessonPage | None
+    module: ModulePage | None
+    position: int
+    reflections: dict[str, Reflection]
+
+    @property
+    def course(self) -> CoursePage:
+        return self.progress.course
+
+    @property
+    def enrolment(self) -> Enrolment | None:
+        return self.progress.enrolment
+
+
+def _visible_lessons(course_paths: list[str]):
+    scope = Q()
+    for path in course_paths:
+        scope |= Q(path__startswith=path)
+    return LessonPage.objects.live().public().filter(scope).order_by("path")
+
+
+def _completed_ids(user, lessons) -> set[int]:
+    if not user.is_authenticated or not lessons:
+        return set()
+    return set(
+        LessonCompletion.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons]).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def _enrolment(user, course) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course=course).first()
+
+
+def course_progress_many(*, user, courses: list[CoursePage], enrolments: dict[int, Enrolment]) -> list[CourseProgress]:
+    """Progress of one person in several courses, in three queries in all."""
+    if not courses:
+        return []
+    lessons = list(_visible_lessons([course.path for course in courses]))
+    done = _completed_ids(user, lessons)
+    results = []
+    for course in courses:
+        entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons if lesson.path.startswith(course.path)]
+        results.append(CourseProgress(course=course, enrolment=enrolments.get(course.pk), lessons=entries))
+    return results
+
+
+def catalogue_courses(*, catalogue: CourseCatalogPage, user) -> list[CourseProgress]:
+    """The live courses in a catalogue, each with this person's progress if they are enrolled."""
+    courses = list(CoursePage.objects.live().public().child_of(catalogue).order_by("path"))
+    enrolments = {}
+    if user.is_authenticated:
+        enrolments = {e.course_id: e for e in Enrolment.objects.filter(user=user, course__in=courses)}
+    return course_progress_many(user=user, courses=courses, enrolments=enrolments)
+
+
+def learner_courses(*, user) -> list[CourseProgress]:
+    """The courses a person is enrolled in, most recently active first."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user, course__live=True)
+        .select_related("course")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    courses = [e.course for e in enrolments]
+    return course_progress_many(user=user, courses=courses, enrolments={e.course_id: e for e in enrolments})
+
+
+def latest_course(*, user) -> CourseProgress | None:
+    """The course the person worked in most recently and has not finished, for "continue where you left off"."""
+    if not user.is_authenticated:
+        return None
+    return next((progress for progress in learner_courses(user=user) if not progress.is_complete), None)
+
+
+def course_outline(*, course: CoursePage, user) -> CourseOutline:
+    """A course's modules and lessons in order, with this person's enrolment and completions."""
+    modules = list(ModulePage.objects.live().public().child_of(course).order_by("path"))
+    lessons = list(_visible_lessons([course.path]))
+    done = _completed_ids(user, lessons)
+    entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons]
+    module_entries = []
+    for module in modules:
+        own = [entry for entry in entries if entry.lesson.path.startswith(module.path)]
+        module_entries.append(ModuleEntry(module=module, lessons=own))
+    # Lessons under a draft module are hidden with it.
+    visible = [entry for module in module_entries for entry in module.lessons]
+    return CourseOutline(course=course, enrolment=_enrolment(user, course), lessons=visible, modules=module_entries)
+
+
+def lesson_course(lesson: LessonPage) -> CoursePage | None:
+    return CoursePage.objects.ancestor_of(lesson).first()
+
+
+def lesson_access(*, lesson: LessonPage, user) -> str:
+    """Whether a person may open a lesson: "ok", "login" (anonymous) or "enrol" (not enrolled).
+
+    People who can edit the lesson in the admin (trainers, administrators) may always read it.
+    """
+    if not user.is_authenticated:
+        return "login"
+    if Enrolment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).exists():
+        return "ok"
+    if lesson.permissions_for_user(user).can_edit():
+        return "ok"
+    return "enrol"
+
+
+def lesson_view(*, lesson: LessonPage, user) -> LessonView:
+    """The lesson's place in its course (previous, next, position) and this person's state in it."""
+    course = lesson_course(lesson)
+    outline = course_outline(course=course, user=user)
+    entries = outline.lessons
+    index = next((i for i, entry in enumerate(entries) if entry.lesson.pk == lesson.pk), None)
+    module = next((m.module for m in outline.modules if lesson.path.startswith(m.module.path)), None)
+    reflections = {}
+    if user.is_authenticated:
+        reflections = {str(r.block_id): r for r in Reflection.objects.filter(user=user, lesson=lesson)}
+    return LessonView(
+        lesson=lesson,
+        progress=outline,
+        completed=bool(index is not None and entries[index].completed),
+        previous=entries[index - 1].lesson if index else None,
+        next=entries[index + 1].lesson if index is not None and index + 1 < len(entries) else None,
+        module=module,
+        position=(index or 0) + 1,
+        reflections=reflections,
+    )
+
+
+def learner_reflections(*, user):
+    """A person's own reflections, newest first. Never anyone else's."""
+    return Reflection.objects.filter(user=user, lesson__live=True).select_related("lesson").order_by("-updated_at")

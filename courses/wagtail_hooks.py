@@ -1,0 +1,38 @@
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from cms.home_panels import HOME_PANEL_HOOK
+from cms.navigation import HOOK_NAME, NavItem
+
+from . import selectors
+from .models import CourseCatalogPage
+
+
+@hooks.register(HOOK_NAME)
+def catalogue_nav_item(request):
+    catalogue = CourseCatalogPage.objects.live().only("url_path").first()
+    return NavItem(_("Courses"), catalogue.url, order=10) if catalogue else None
+
+
+@hooks.register(HOOK_NAME)
+def my_learning_nav_item(request):
+    if not request.user.is_authenticated:
+        return None
+    return NavItem(_("My learning"), reverse("my-learning"), order=20)
+
+
+@hooks.register(HOOK_NAME)
+def my_reflections_nav_item(request):
+    if not request.user.is_authenticated:
+        return None
+    return NavItem(_("My reflections"), reverse("my-reflections"), order=30)
+
+
+@hooks.register(HOME_PANEL_HOOK)
+def continue_learning_panel(request):
+    if not request.user.is_authenticated:
+        return None
+    progress = selectors.latest_course(user=request.user)
+    return render_to_string("courses/includes/continue_panel.html", {"progress": progress}, request=request)

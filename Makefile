@@ -17,10 +17,11 @@ $(BIN)/python:
 
 $(STAMP): $(LOCK) | $(BIN)/python
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
-	@mkdir -p var
+	@mkdir -p var/static
 	@touch $(STAMP)
 
 install: $(STAMP)
+	@mkdir -p var/static
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

@@ -4,12 +4,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo import DEMO_ACCOUNTS, demo_accounts_ensure
+from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.services import site_home_ensure
 from courses.demo.curriculum import course_create_from_curriculum, load_curriculum
 from courses.selectors import course_outline
 from courses.services import catalogue_ensure, enrolment_create, lesson_complete
 
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password, refused in production
+ROLE_LABELS = {LEARNERS: "Learner", TRAINERS: "Trainer", SUPERVISORS: "Supervisor", "admin": "Administrator"}
+# How many lessons each other team member has finished, so the demo has progress to show.
+DEMO_PROGRESS = {"alex.rivera@example.org": 9, "bea.nguyen@example.org": 5, "casey.morgan@example.org": 2}
 
 
 class Command(BaseCommand):
@@ -31,27 +35,17 @@ class Command(BaseCommand):
         self.stdout.write(("Created" if created else "Already present:") + f" course {course.title!r}")
         users = demo_accounts_ensure(password=password)
         if created:
-            self._demo_progress(users, course)
+            lessons = [entry.lesson for entry in course_outline(course=course, user=users[LEARNER_EMAIL]).lessons]
+            for email, done in DEMO_PROGRESS.items():
+                enrolment_create(user=users[email], course=course)
+                for lesson in lessons[:done]:
+                    lesson_complete(user=users[email], lesson=lesson)
 
-        self.stdout.write(
-            self.style.SUCCESS(
-                "\nDemo logins (password: %s)" % ("from DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else password)
-            )
-        )
+        shown = "as set in DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else password
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password: {shown}):"))
         for account in DEMO_ACCOUNTS[:4]:
-            self.stdout.write(f"  {account.role if account.role != 'admin' else 'Administrators':<12} {account.email}")
-        self.stdout.write("  Site:  http://127.0.0.1:8000/    Admin: http://127.0.0.1:8000/admin/")
+            self.stdout.write(f"  {ROLE_LABELS[account.role]:<14} {account.email}")
+        self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
 
-    def _demo_progress(self, users, course):
-        # Give the other team members some history so progress and "continue" have something to show.
-        lessons = [
-            entry.lesson for entry in course_outline(course=course, user=users["alex.rivera@example.org"]).lessons
-        ]
-        for email, done in [
-            ("alex.rivera@example.org", 9),
-            ("bea.nguyen@example.org", 5),
-            ("casey.morgan@example.org", 2),
-        ]:
-            enrolment_create(user=users[email], course=course)
-            for lesson in lessons[:done]:
-                lesson_complete(user=users[email], lesson=lesson)
+
+LEARNER_EMAIL = "learner@example.org"

@@ -1,0 +1,117 @@
+"""factory_boy factories and small builders for pages. Every test builds its own data."""
+
+from __future__ import annotations
+
+import uuid
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cms.models import Team
+from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
+from courses.models import CoursePage, LessonPage, ModulePage
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    preferred_name = ""
+    password = factory.django.Password(PASSWORD)
+
+
+def _joins(group_name: str):
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name=group_name))
+
+    return role
+
+
+class LearnerFactory(UserFactory):
+    role = _joins(LEARNERS)
+
+
+class TrainerFactory(UserFactory):
+    role = _joins(TRAINERS)
+
+
+class SupervisorFactory(UserFactory):
+    role = _joins(SUPERVISORS)
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+def block(block_type: str, value) -> dict:
+    return {"type": block_type, "value": value, "id": str(uuid.uuid4())}
+
+
+def lesson_body(n: int = 1) -> list[dict]:
+    return [
+        block("heading", {"text": f"Section {n}", "level": "h2"}),
+        block("text", f"<p>Teaching text for lesson {n}.</p>"),
+        block("reflection", {"prompt": f"What stood out to you in lesson {n}?", "guidance": "A few sentences."}),
+    ]
+
+
+def publish(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def build_course(catalogue, *, modules: int = 3, lessons_per_module: int = 3, title: str = "Test course") -> CoursePage:
+    """A published course with the given shape. Lessons are numbered 1..N in course order."""
+    course = publish(
+        catalogue, CoursePage(title=title, slug=f"course-{uuid.uuid4().hex[:8]}", summary="A course for tests.")
+    )
+    number = 0
+    for m in range(1, modules + 1):
+        module = publish(course, ModulePage(title=f"Module {m}", slug=f"module-{m}"))
+        for _ in range(lessons_per_module):
+            number += 1
+            publish(
+                module,
+                LessonPage(
+                    title=f"Lesson {number}",
+                    slug=f"lesson-{number}",
+                    estimated_minutes=10,
+                    learning_objectives=[block("objective", f"Describe idea {number}")],
+                    body=lesson_body(number),
+                ),
+            )
+    return course
+
+
+def add_lesson(module: ModulePage, *, title: str, live: bool = True) -> LessonPage:
+    lesson = LessonPage(title=title, slug=uuid.uuid4().hex[:10], body=lesson_body())
+    module.add_child(instance=lesson)
+    revision = lesson.save_revision()
+    if live:
+        revision.publish()
+    else:
+        lesson.live = False
+        lesson.save(update_fields=["live"])
+    return lesson
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    return list(LessonPage.objects.descendant_of(course).order_by("path"))

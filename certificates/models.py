@@ -1,1 +1,1 @@
-"""Certification programs, issued certificates and verification arrive with the certificates issue."""
+"""Certification programs, issued certificates and their verification live here (next release)."""

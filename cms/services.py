@@ -10,6 +10,16 @@ from .roles import LEARNERS
 
 User = get_user_model()
 
+HOME_INTRO = (
+    "Short, practical training for peer support specialists who walk beside pregnant and parenting people in recovery."
+)
+HOME_BODY = (
+    "<h2>How it works</h2>"
+    "<ul><li>Read a short lesson on your phone, between shifts, at your own pace.</li>"
+    "<li>Think through real situations with invented people, and write private reflections only you can see.</li>"
+    "<li>Pick up where you left off, whenever you come back.</li></ul>"
+)
+
 
 @transaction.atomic
 def user_signup(*, email: str, password: str, full_name: str, preferred_name: str = "") -> User:
@@ -20,7 +30,7 @@ def user_signup(*, email: str, password: str, full_name: str, preferred_name: st
 
 
 @transaction.atomic
-def site_home_ensure(*, title: str = "Home") -> HomePage:
+def site_home_ensure(*, title: str = "Peer Support Training") -> HomePage:
     """Make a HomePage the default site's root, replacing Wagtail's placeholder "Welcome" page.
 
     Idempotent: when the default site already starts at a HomePage, that page is returned.
@@ -35,7 +45,7 @@ def site_home_ensure(*, title: str = "Home") -> HomePage:
         if placeholder is not None:
             placeholder.slug = "welcome-placeholder"
             placeholder.save(update_fields=["slug"])
-        existing = root.add_child(instance=HomePage(title=title, slug="home"))
+        existing = root.add_child(instance=HomePage(title=title, slug="home", intro=HOME_INTRO, body=HOME_BODY))
         existing.save_revision().publish()
         if placeholder is not None:
             if site is not None and site.root_page_id == placeholder.pk:

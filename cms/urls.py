@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
@@ -33,7 +34,7 @@ api_v1_patterns = [
 
 urlpatterns = [
     # Wagtail's account page edits first/last names; this project's users have full/preferred names.
-    path("admin/account/", AccountView.as_view(), name="wagtailadmin_account"),
+    path("admin/account/", require_admin_access(AccountView.as_view()), name="wagtailadmin_account"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(account_patterns)),

@@ -84,7 +84,10 @@ class ModulePage(Page):
         verbose_name = _("module")
 
     def serve(self, request, *args, **kwargs):
-        # A module has no content of its own: its lessons are listed on the course page.
+        # Learners meet modules on the course page, which lists each module's lessons; trainers
+        # previewing a draft module see the module page itself.
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
         course = self.get_parent()
         return redirect(f"{course.url}#module-{self.pk}")
 

@@ -100,11 +100,22 @@ class LessonView:
         return self.progress.enrolment
 
 
-def _visible_lessons(course_paths: list[str]):
+def _under(paths: list[str]) -> Q:
     scope = Q()
-    for path in course_paths:
+    for path in paths:
         scope |= Q(path__startswith=path)
-    return LessonPage.objects.live().public().filter(scope).order_by("path")
+    return scope
+
+
+def _visible_modules(course_paths: list[str]) -> list[ModulePage]:
+    return list(ModulePage.objects.live().public().filter(_under(course_paths)).order_by("path"))
+
+
+def _visible_lessons(modules: list[ModulePage]) -> list[LessonPage]:
+    """Live, public lessons in live, public modules: a draft module hides its lessons."""
+    if not modules:
+        return []
+    return list(LessonPage.objects.live().public().filter(_under([m.path for m in modules])).order_by("path"))
 
 
 def _completed_ids(user, lessons) -> set[int]:
@@ -127,7 +138,7 @@ def course_progress_many(*, user, courses: list[CoursePage], enrolments: dict[in
     """Progress of one person in several courses, in three queries in all."""
     if not courses:
         return []
-    lessons = list(_visible_lessons([course.path for course in courses]))
+    lessons = _visible_lessons(_visible_modules([course.path for course in courses]))
     done = _completed_ids(user, lessons)
     results = []
     for course in courses:
@@ -157,25 +168,24 @@ def learner_courses(*, user) -> list[CourseProgress]:
 
 
 def latest_course(*, user) -> CourseProgress | None:
-    """The course the person worked in most recently and has not finished, for "continue where you left off"."""
+    """For "continue where you left off": the most recently active unfinished course, else the latest finished one."""
     if not user.is_authenticated:
         return None
-    return next((progress for progress in learner_courses(user=user) if not progress.is_complete), None)
+    courses = learner_courses(user=user)
+    return next((progress for progress in courses if not progress.is_complete), courses[0] if courses else None)
 
 
 def course_outline(*, course: CoursePage, user) -> CourseOutline:
     """A course's modules and lessons in order, with this person's enrolment and completions."""
-    modules = list(ModulePage.objects.live().public().child_of(course).order_by("path"))
-    lessons = list(_visible_lessons([course.path]))
+    modules = _visible_modules([course.path])
+    lessons = _visible_lessons(modules)
     done = _completed_ids(user, lessons)
     entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons]
-    module_entries = []
-    for module in modules:
-        own = [entry for entry in entries if entry.lesson.path.startswith(module.path)]
-        module_entries.append(ModuleEntry(module=module, lessons=own))
-    # Lessons under a draft module are hidden with it.
-    visible = [entry for module in module_entries for entry in module.lessons]
-    return CourseOutline(course=course, enrolment=_enrolment(user, course), lessons=visible, modules=module_entries)
+    module_entries = [
+        ModuleEntry(module=module, lessons=[entry for entry in entries if entry.lesson.path.startswith(module.path)])
+        for module in modules
+    ]
+    return CourseOutline(course=course, enrolment=_enrolment(user, course), lessons=entries, modules=module_entries)
 
 
 def lesson_course(lesson: LessonPage) -> CoursePage | None:

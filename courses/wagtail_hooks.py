@@ -31,8 +31,15 @@ def my_reflections_nav_item(request):
 
 
 @hooks.register(HOME_PANEL_HOOK)
-def continue_learning_panel(request):
-    if not request.user.is_authenticated:
+def learning_panel(request):
+    """Signed-in people see where to continue; visitors see the courses on offer."""
+    catalogue = CourseCatalogPage.objects.live().first()
+    if request.user.is_authenticated:
+        context = {"progress": selectors.latest_course(user=request.user), "catalogue": catalogue}
+        return render_to_string("courses/includes/continue_panel.html", context, request=request)
+    if catalogue is None:
         return None
-    progress = selectors.latest_course(user=request.user)
-    return render_to_string("courses/includes/continue_panel.html", {"progress": progress}, request=request)
+    courses = selectors.catalogue_courses(catalogue=catalogue, user=request.user)
+    return render_to_string(
+        "courses/includes/featured_courses.html", {"courses": courses, "catalogue": catalogue}, request=request
+    )

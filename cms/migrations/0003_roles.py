@@ -13,8 +13,13 @@ def create_roles(apps, schema_editor):
     Collection = apps.get_model("wagtailcore", "Collection")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
 
-    # Wagtail's generic starter groups would compete with the project's roles.
+    # Wagtail's generic starter groups would compete with the project's roles, and its starter
+    # "Moderators approval" workflow would send trainers' work to a group nobody is in.
     Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
+    WorkflowPage.objects.filter(workflow__name="Moderators approval").delete()
+    Workflow.objects.filter(name="Moderators approval").update(active=False)
     for name in ROLE_GROUPS:
         Group.objects.get_or_create(name=name)
 

@@ -84,6 +84,8 @@ def test_team_lists_supervisors_and_members():
 
 def test_administrator_creates_a_user_with_full_and_preferred_names(client):
     client.force_login(AdminFactory())
+    form_page = client.get("/admin/users/new/").content.decode()
+    assert 'name="full_name"' in form_page and 'name="preferred_name"' in form_page
     response = client.post(
         "/admin/users/new/",
         {
@@ -98,6 +100,15 @@ def test_administrator_creates_a_user_with_full_and_preferred_names(client):
     assert response.status_code == 302
     user = get_user_model().objects.get(email="new.peer@example.org")
     assert (user.full_name, user.preferred_name) == ("Dana Brooks", "Dana")
+    edit_page = client.get(f"/admin/users/edit/{user.pk}/").content.decode()
+    assert 'value="Dana Brooks"' in edit_page
+
+
+def test_admin_account_page_needs_admin_access(client):
+    assert client.get("/admin/account/").status_code == 302
+    client.force_login(LearnerFactory())
+    response = client.get("/admin/account/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
 
 
 def test_admin_account_page_edits_names(client):
@@ -121,3 +132,11 @@ def test_admin_account_page_edits_names(client):
     assert response.status_code == 302
     admin.refresh_from_db()
     assert admin.full_name == "Samuel Okafor"
+
+
+def test_trainer_publishes_without_an_approval_step(client, course):
+    client.force_login(TrainerFactory())
+    lesson = course_lessons(course)[0]
+    page = client.get(f"/admin/pages/{lesson.pk}/edit/").content.decode()
+    assert 'name="action-publish"' in page
+    assert "action-submit" not in page

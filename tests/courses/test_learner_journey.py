@@ -180,12 +180,23 @@ class TestDraftsAndPrivatePages:
         assert lesson not in [entry.lesson for entry in outline.lessons]
         assert outline.total == 8
 
-    def test_draft_module_hides_its_lessons(self, learner, course):
+    def test_draft_module_hides_its_lessons_everywhere(self, learner, course, catalogue):
         services.enrolment_create(user=learner, course=course)
         module = course.get_children().first()
         module.specific.unpublish()
         outline = selectors.course_outline(course=course, user=learner)
         assert len(outline.modules) == 2 and outline.total == 6
+        [mine] = selectors.learner_courses(user=learner)
+        [listed] = selectors.catalogue_courses(catalogue=catalogue, user=learner)
+        assert mine.total == listed.total == 6
+
+
+def test_trainer_previews_a_module_page(client, course):
+    client.force_login(TrainerFactory())
+    module = course.get_children().first()
+    response = client.get(f"/admin/pages/{module.pk}/view_draft/")
+    assert response.status_code == 200
+    assert b"Lesson 1" in response.content and b"Lesson 3" in response.content
 
 
 def test_module_page_redirects_to_its_place_on_the_course_page(client, course):

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
@@ -10,8 +10,24 @@ User = get_user_model()
 NAME_FIELDS = ["full_name", "preferred_name"]
 
 
+def _no_autofocus(form, field_name):
+    # Focus on load would send the first Tab past the skip link, and on sign-up it would
+    # start the cursor on the third field.
+    form.fields[field_name].widget.attrs.pop("autofocus", None)
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_autofocus(self, "username")
+
+
 class SignupForm(UserCreationForm):
     """Self-service sign-up for learners."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_autofocus(self, "email")
 
     class Meta:
         model = User

@@ -45,10 +45,10 @@ def main():
         from courses import services
         from tests.factories import LearnerFactory, build_course, course_lessons
 
-        catalogue = services.catalogue_ensure(home=site_home_ensure())
-        course = build_course(catalogue, modules=3, lessons_per_module=10)
+        catalog = services.catalog_ensure(home=site_home_ensure())
+        course = build_course(catalog, modules=3, lessons_per_module=10)
         learner = LearnerFactory()
-        services.enrolment_create(user=learner, course=course)
+        services.enrollment_create(user=learner, course=course)
         lessons = course_lessons(course)
         for lesson in lessons[:15]:
             services.lesson_complete(user=learner, lesson=lesson)
@@ -59,11 +59,11 @@ def main():
         print("| page                         | median ms | p95 ms | queries |")
         print("|------------------------------|-----------|--------|---------|")
         measure(client, "home (signed in)", "/")
-        measure(client, "catalogue", catalogue.url)
+        measure(client, "catalog", catalog.url)
         measure(client, "course page", course.url)
         measure(client, "lesson page", lessons[16].url)
         measure(client, "my learning", "/learn/")
-        measure(client, "API: my enrolments", "/api/v1/me/enrolments/")
+        measure(client, "API: my enrollments", "/api/v1/me/enrollments/")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -28,21 +28,21 @@ class CourseCatalogPage(Page):
     template = "courses/course_catalog_page.html"
 
     class Meta:
-        verbose_name = _("course catalogue")
+        verbose_name = _("course catalog")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import catalogue_courses
+        from .selectors import catalog_courses
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = catalogue_courses(catalogue=self, user=request.user)
+        context["courses"] = catalog_courses(catalog=self, user=request.user)
         return context
 
 
 class CoursePage(Page):
-    """A course: modules of lessons that a learner enrols in and works through in order."""
+    """A course: modules of lessons that a learner enrolls in and works through in order."""
 
     summary = models.CharField(
-        _("summary"), max_length=250, help_text=_("One sentence shown in the catalogue and in search results.")
+        _("summary"), max_length=250, help_text=_("One sentence shown in the catalog and in search results.")
     )
     description = RichTextField(_("description"), features=RICH_TEXT_FEATURES, blank=True)
     audience = models.CharField(
@@ -143,8 +143,8 @@ class LessonPage(Page):
             access = lesson_access(lesson=self, user=request.user)
             if access == "login":
                 return redirect_to_login(request.get_full_path())
-            if access == "enrol":
-                messages.info(request, _("Enrol in this course to open its lessons."))
+            if access == "enroll":
+                messages.info(request, _("Enroll in this course to open its lessons."))
                 course = self.get_parent().get_parent()
                 return redirect(course.url)
         return super().serve(request, *args, **kwargs)
@@ -155,24 +155,24 @@ class LessonPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         view = lesson_view(lesson=self, user=request.user)
-        if view.enrolment is not None and not getattr(request, "is_preview", False):
-            lesson_visit(enrolment=view.enrolment, lesson=self)
+        if view.enrollment is not None and not getattr(request, "is_preview", False):
+            lesson_visit(enrollment=view.enrollment, lesson=self)
         context["lesson_view"] = view
         context["reflections"] = view.reflections
         return context
 
 
-class Enrolment(models.Model):
+class Enrollment(models.Model):
     """A learner taking a course. Enrolling twice is harmless: there is one row per person and course."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments")
     enrolled_at = models.DateTimeField(auto_now_add=True)
     last_lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrolment")]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment")]
         indexes = [models.Index(fields=["user", "-last_activity_at"])]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .models import CourseCatalogPage, CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage, Reflection
+from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage, Reflection
 
 
 @dataclass
@@ -38,7 +38,7 @@ class CourseProgress:
     """Where one person stands in one course."""
 
     course: CoursePage
-    enrolment: Enrolment | None
+    enrollment: Enrollment | None
     lessons: list[LessonEntry]
 
     @property
@@ -66,7 +66,7 @@ class CourseProgress:
         """The lesson to continue with: the last one opened if unfinished, else the next unfinished one."""
         if not self.lessons:
             return None
-        last_id = self.enrolment.last_lesson_id if self.enrolment else None
+        last_id = self.enrollment.last_lesson_id if self.enrollment else None
         start = next((i for i, entry in enumerate(self.lessons) if entry.lesson.pk == last_id), 0)
         ordered = self.lessons[start:] + self.lessons[:start]
         unfinished = next((entry.lesson for entry in ordered if not entry.completed), None)
@@ -96,8 +96,8 @@ class LessonView:
         return self.progress.course
 
     @property
-    def enrolment(self) -> Enrolment | None:
-        return self.progress.enrolment
+    def enrollment(self) -> Enrollment | None:
+        return self.progress.enrollment
 
 
 def _under(paths: list[str]) -> Q:
@@ -128,13 +128,15 @@ def _completed_ids(user, lessons) -> set[int]:
     )
 
 
-def _enrolment(user, course) -> Enrolment | None:
+def _enrollment(user, course) -> Enrollment | None:
     if not user.is_authenticated:
         return None
-    return Enrolment.objects.filter(user=user, course=course).first()
+    return Enrollment.objects.filter(user=user, course=course).first()
 
 
-def course_progress_many(*, user, courses: list[CoursePage], enrolments: dict[int, Enrolment]) -> list[CourseProgress]:
+def course_progress_many(
+    *, user, courses: list[CoursePage], enrollments: dict[int, Enrollment]
+) -> list[CourseProgress]:
     """Progress of one person in several courses, in three queries in all."""
     if not courses:
         return []
@@ -143,28 +145,28 @@ def course_progress_many(*, user, courses: list[CoursePage], enrolments: dict[in
     results = []
     for course in courses:
         entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons if lesson.path.startswith(course.path)]
-        results.append(CourseProgress(course=course, enrolment=enrolments.get(course.pk), lessons=entries))
+        results.append(CourseProgress(course=course, enrollment=enrollments.get(course.pk), lessons=entries))
     return results
 
 
-def catalogue_courses(*, catalogue: CourseCatalogPage, user) -> list[CourseProgress]:
-    """The live courses in a catalogue, each with this person's progress if they are enrolled."""
-    courses = list(CoursePage.objects.live().public().child_of(catalogue).order_by("path"))
-    enrolments = {}
+def catalog_courses(*, catalog: CourseCatalogPage, user) -> list[CourseProgress]:
+    """The live courses in a catalog, each with this person's progress if they are enrolled."""
+    courses = list(CoursePage.objects.live().public().child_of(catalog).order_by("path"))
+    enrollments = {}
     if user.is_authenticated:
-        enrolments = {e.course_id: e for e in Enrolment.objects.filter(user=user, course__in=courses)}
-    return course_progress_many(user=user, courses=courses, enrolments=enrolments)
+        enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
+    return course_progress_many(user=user, courses=courses, enrollments=enrollments)
 
 
 def learner_courses(*, user) -> list[CourseProgress]:
     """The courses a person is enrolled in, most recently active first."""
-    enrolments = list(
-        Enrolment.objects.filter(user=user, course__live=True)
+    enrollments = list(
+        Enrollment.objects.filter(user=user, course__live=True)
         .select_related("course")
         .order_by("-last_activity_at", "-enrolled_at")
     )
-    courses = [e.course for e in enrolments]
-    return course_progress_many(user=user, courses=courses, enrolments={e.course_id: e for e in enrolments})
+    courses = [e.course for e in enrollments]
+    return course_progress_many(user=user, courses=courses, enrollments={e.course_id: e for e in enrollments})
 
 
 def latest_course(*, user) -> CourseProgress | None:
@@ -176,7 +178,7 @@ def latest_course(*, user) -> CourseProgress | None:
 
 
 def course_outline(*, course: CoursePage, user) -> CourseOutline:
-    """A course's modules and lessons in order, with this person's enrolment and completions."""
+    """A course's modules and lessons in order, with this person's enrollment and completions."""
     modules = _visible_modules([course.path])
     lessons = _visible_lessons(modules)
     done = _completed_ids(user, lessons)
@@ -185,7 +187,7 @@ def course_outline(*, course: CoursePage, user) -> CourseOutline:
         ModuleEntry(module=module, lessons=[entry for entry in entries if entry.lesson.path.startswith(module.path)])
         for module in modules
     ]
-    return CourseOutline(course=course, enrolment=_enrolment(user, course), lessons=entries, modules=module_entries)
+    return CourseOutline(course=course, enrollment=_enrollment(user, course), lessons=entries, modules=module_entries)
 
 
 def lesson_course(lesson: LessonPage) -> CoursePage | None:
@@ -193,17 +195,17 @@ def lesson_course(lesson: LessonPage) -> CoursePage | None:
 
 
 def lesson_access(*, lesson: LessonPage, user) -> str:
-    """Whether a person may open a lesson: "ok", "login" (anonymous) or "enrol" (not enrolled).
+    """Whether a person may open a lesson: "ok", "login" (anonymous) or "enroll" (not enrolled).
 
     People who can edit the lesson in the admin (trainers, administrators) may always read it.
     """
     if not user.is_authenticated:
         return "login"
-    if Enrolment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).exists():
+    if Enrollment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).exists():
         return "ok"
     if lesson.permissions_for_user(user).can_edit():
         return "ok"
-    return "enrol"
+    return "enroll"
 
 
 def lesson_view(*, lesson: LessonPage, user) -> LessonView:

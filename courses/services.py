@@ -12,52 +12,52 @@ from wagtail.models import GroupPagePermission, Page
 
 from cms.roles import TRAINERS
 
-from .models import CourseCatalogPage, CoursePage, Enrolment, LessonCompletion, LessonPage, Reflection
+from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, Reflection
 
 
 class NotEnrolled(Exception):
     """The person tried to record progress in a course they are not enrolled in."""
 
 
-def enrolment_create(*, user, course: CoursePage) -> tuple[Enrolment, bool]:
-    """Enrol a person in a live course. Enrolling again returns the existing enrolment.
+def enrollment_create(*, user, course: CoursePage) -> tuple[Enrollment, bool]:
+    """Enroll a person in a live course. Enrolling again returns the existing enrollment.
 
-    Returns the enrolment and whether it was created now. Safe when two requests race:
+    Returns the enrollment and whether it was created now. Safe when two requests race:
     the unique constraint keeps one row.
     """
     if not course.live:
-        raise ValidationError({"course": "This course is not open for enrolment."})
-    return Enrolment.objects.get_or_create(user=user, course=course)
+        raise ValidationError({"course": "This course is not open for enrollment."})
+    return Enrollment.objects.get_or_create(user=user, course=course)
 
 
-def _enrolment_for_lesson(*, user, lesson: LessonPage) -> Enrolment:
-    enrolment = Enrolment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).first()
-    if enrolment is None:
+def _enrollment_for_lesson(*, user, lesson: LessonPage) -> Enrollment:
+    enrollment = Enrollment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).first()
+    if enrollment is None:
         raise NotEnrolled(f"{user} is not enrolled in the course of lesson {lesson.pk}.")
-    return enrolment
+    return enrollment
 
 
-def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage) -> None:
+def lesson_visit(*, enrollment: Enrollment, lesson: LessonPage) -> None:
     """Remember the lesson a person last opened, for "continue where you left off"."""
     now = timezone.now()
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)
-    enrolment.last_lesson = lesson
-    enrolment.last_activity_at = now
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrollment.last_lesson = lesson
+    enrollment.last_activity_at = now
 
 
 @transaction.atomic
 def lesson_complete(*, user, lesson: LessonPage) -> tuple[LessonCompletion, bool]:
     """Mark a lesson complete for an enrolled person. Marking it twice keeps the first date."""
-    enrolment = _enrolment_for_lesson(user=user, lesson=lesson)
+    enrollment = _enrollment_for_lesson(user=user, lesson=lesson)
     completion, created = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
-    lesson_visit(enrolment=enrolment, lesson=lesson)
+    lesson_visit(enrollment=enrollment, lesson=lesson)
     return completion, created
 
 
 @transaction.atomic
 def lesson_uncomplete(*, user, lesson: LessonPage) -> None:
     """Undo "mark complete", e.g. when a learner wants to come back to a lesson."""
-    _enrolment_for_lesson(user=user, lesson=lesson)
+    _enrollment_for_lesson(user=user, lesson=lesson)
     LessonCompletion.objects.filter(user=user, lesson=lesson).delete()
 
 
@@ -81,7 +81,7 @@ def reflection_save(*, user, lesson: LessonPage, block_id: str, answer: str) -> 
         raise ValidationError({"answer": "Write your reflection before saving it."})
     if len(answer) > 10_000:
         raise ValidationError({"answer": "Keep your reflection under 10,000 characters."})
-    _enrolment_for_lesson(user=user, lesson=lesson)
+    _enrollment_for_lesson(user=user, lesson=lesson)
     reflection, _ = Reflection.objects.update_or_create(
         user=user, lesson=lesson, block_id=block_uuid, defaults={"prompt": prompt, "answer": answer}
     )
@@ -92,14 +92,14 @@ TRAINER_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
 
 
 @transaction.atomic
-def catalogue_ensure(*, home: Page, title: str = "Courses") -> CourseCatalogPage:
-    """Create the course catalogue under the home page if missing, and let Trainers edit beneath it.
+def catalog_ensure(*, home: Page, title: str = "Courses") -> CourseCatalogPage:
+    """Create the course catalog under the home page if missing, and let Trainers edit beneath it.
 
     Idempotent: safe to call on every deploy.
     """
-    catalogue = CourseCatalogPage.objects.child_of(home).first()
-    if catalogue is None:
-        catalogue = home.add_child(
+    catalog = CourseCatalogPage.objects.child_of(home).first()
+    if catalog is None:
+        catalog = home.add_child(
             instance=CourseCatalogPage(
                 title=title,
                 slug="courses",
@@ -107,11 +107,11 @@ def catalogue_ensure(*, home: Page, title: str = "Courses") -> CourseCatalogPage
                 "between shifts, at your own pace.</p>",
             )
         )
-        catalogue.save_revision().publish()
+        catalog.save_revision().publish()
     trainers = Group.objects.get(name=TRAINERS)
     for permission_type in TRAINER_PAGE_PERMISSIONS:
         if not GroupPagePermission.objects.filter(
-            group=trainers, page=catalogue, permission__codename=f"{permission_type}_page"
+            group=trainers, page=catalog, permission__codename=f"{permission_type}_page"
         ).exists():
-            GroupPagePermission.objects.create(group=trainers, page=catalogue, permission_type=permission_type)
-    return catalogue
+            GroupPagePermission.objects.create(group=trainers, page=catalog, permission_type=permission_type)
+    return catalog

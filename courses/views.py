@@ -15,9 +15,9 @@ def _live_lesson(lesson_id: int) -> LessonPage:
 
 @login_required
 @require_POST
-def enrol(request, course_id: int):
+def enroll(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
-    _enrolment, created = services.enrolment_create(user=request.user, course=course)
+    _enrollment, created = services.enrollment_create(user=request.user, course=course)
     if created:
         messages.success(request, _("You are enrolled in %(course)s.") % {"course": course.title})
     else:
@@ -30,7 +30,7 @@ def enrol(request, course_id: int):
 def continue_course(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     outline = selectors.course_outline(course=course, user=request.user)
-    if outline.enrolment is None or outline.resume_lesson is None:
+    if outline.enrollment is None or outline.resume_lesson is None:
         return redirect(course.url)
     return redirect(outline.resume_lesson.url)
 
@@ -42,7 +42,7 @@ def complete_lesson(request, lesson_id: int):
     try:
         services.lesson_complete(user=request.user, lesson=lesson)
     except services.NotEnrolled:
-        messages.error(request, _("Enrol in this course before marking lessons complete."))
+        messages.error(request, _("Enroll in this course before marking lessons complete."))
         return redirect(lesson.get_parent().get_parent().url)
     messages.success(request, _("Lesson marked complete."))
     return redirect(lesson.url)
@@ -70,7 +70,7 @@ def save_reflection(request, lesson_id: int, block_id):
             user=request.user, lesson=lesson, block_id=block_id, answer=request.POST.get("answer", "")
         )
     except services.NotEnrolled:
-        messages.error(request, _("Enrol in this course before writing reflections."))
+        messages.error(request, _("Enroll in this course before writing reflections."))
         return redirect(lesson.get_parent().get_parent().url)
     except ValidationError as error:
         for message in error.messages:
@@ -85,7 +85,7 @@ def save_reflection(request, lesson_id: int, block_id):
 def my_learning(request):
     context = {
         "courses": selectors.learner_courses(user=request.user),
-        "catalogue": CourseCatalogPage.objects.live().first(),
+        "catalog": CourseCatalogPage.objects.live().first(),
     }
     return render(request, "courses/my_learning.html", context)
 

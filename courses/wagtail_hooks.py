@@ -11,9 +11,9 @@ from .models import CourseCatalogPage
 
 
 @hooks.register(HOOK_NAME)
-def catalogue_nav_item(request):
-    catalogue = CourseCatalogPage.objects.live().only("url_path").first()
-    return NavItem(_("Courses"), catalogue.url, order=10) if catalogue else None
+def catalog_nav_item(request):
+    catalog = CourseCatalogPage.objects.live().only("url_path").first()
+    return NavItem(_("Courses"), catalog.url, order=10) if catalog else None
 
 
 @hooks.register(HOOK_NAME)
@@ -33,13 +33,13 @@ def my_reflections_nav_item(request):
 @hooks.register(HOME_PANEL_HOOK)
 def learning_panel(request):
     """Signed-in people see where to continue; visitors see the courses on offer."""
-    catalogue = CourseCatalogPage.objects.live().first()
+    catalog = CourseCatalogPage.objects.live().first()
     if request.user.is_authenticated:
-        context = {"progress": selectors.latest_course(user=request.user), "catalogue": catalogue}
+        context = {"progress": selectors.latest_course(user=request.user), "catalog": catalog}
         return render_to_string("courses/includes/continue_panel.html", context, request=request)
-    if catalogue is None:
+    if catalog is None:
         return None
-    courses = selectors.catalogue_courses(catalogue=catalogue, user=request.user)
+    courses = selectors.catalog_courses(catalog=catalog, user=request.user)
     return render_to_string(
-        "courses/includes/featured_courses.html", {"courses": courses, "catalogue": catalogue}, request=request
+        "courses/includes/featured_courses.html", {"courses": courses, "catalog": catalog}, request=request
     )

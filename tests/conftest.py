@@ -1,7 +1,7 @@
 import pytest
 
 from cms.services import site_home_ensure
-from courses.services import catalogue_ensure
+from courses.services import catalog_ensure
 from tests.factories import LearnerFactory, build_course
 
 
@@ -16,13 +16,13 @@ def home(db):
 
 
 @pytest.fixture
-def catalogue(home):
-    return catalogue_ensure(home=home)
+def catalog(home):
+    return catalog_ensure(home=home)
 
 
 @pytest.fixture
-def course(catalogue):
-    return build_course(catalogue)
+def course(catalog):
+    return build_course(catalog)
 
 
 @pytest.fixture

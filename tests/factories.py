@@ -78,10 +78,10 @@ def publish(parent, page):
     return page
 
 
-def build_course(catalogue, *, modules: int = 3, lessons_per_module: int = 3, title: str = "Test course") -> CoursePage:
+def build_course(catalog, *, modules: int = 3, lessons_per_module: int = 3, title: str = "Test course") -> CoursePage:
     """A published course with the given shape. Lessons are numbered 1..N in course order."""
     course = publish(
-        catalogue, CoursePage(title=title, slug=f"course-{uuid.uuid4().hex[:8]}", summary="A course for tests.")
+        catalog, CoursePage(title=title, slug=f"course-{uuid.uuid4().hex[:8]}", summary="A course for tests.")
     )
     number = 0
     for m in range(1, modules + 1):

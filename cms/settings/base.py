@@ -114,7 +114,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-learning"
 LOGOUT_REDIRECT_URL = "/"
 
-# Whether people may create their own learner account. Organisations that enrol staff
+# Whether people may create their own learner account. Organisations that enroll staff
 # themselves switch this off.
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
 

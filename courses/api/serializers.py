@@ -17,11 +17,11 @@ class CourseSerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(progress.course.url)
 
 
-class EnrolmentSerializer(serializers.Serializer):
+class EnrollmentSerializer(serializers.Serializer):
     course = serializers.IntegerField(source="course.pk")
     course_title = serializers.CharField(source="course.title")
-    enrolled_at = serializers.DateTimeField(source="enrolment.enrolled_at")
-    last_activity_at = serializers.DateTimeField(source="enrolment.last_activity_at", allow_null=True)
+    enrolled_at = serializers.DateTimeField(source="enrollment.enrolled_at")
+    last_activity_at = serializers.DateTimeField(source="enrollment.last_activity_at", allow_null=True)
     lessons_total = serializers.IntegerField(source="total")
     lessons_completed = serializers.IntegerField(source="completed")
     percent_complete = serializers.IntegerField(source="percent")
@@ -39,7 +39,7 @@ class OpenCourseField(serializers.PrimaryKeyRelatedField):
         return CoursePage.objects.live().public()
 
 
-class EnrolmentCreateSerializer(serializers.Serializer):
+class EnrollmentCreateSerializer(serializers.Serializer):
     course = OpenCourseField(
         help_text="The id of a live course.",
         error_messages={"does_not_exist": "No open course has id {pk_value}."},

@@ -4,5 +4,5 @@ from . import views
 
 urlpatterns = [
     path("courses/", views.CourseList.as_view(), name="api-course-list"),
-    path("me/enrolments/", views.MyEnrolmentList.as_view(), name="api-my-enrolments"),
+    path("me/enrollments/", views.MyEnrollmentList.as_view(), name="api-my-enrollments"),
 ]

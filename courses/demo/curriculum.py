@@ -73,18 +73,18 @@ def _publish(parent, page):
 
 
 @transaction.atomic
-def course_create_from_curriculum(*, catalogue: CourseCatalogPage, data: dict) -> tuple[CoursePage, bool]:
-    """Create the course described by ``data`` under the catalogue unless a course with its slug exists.
+def course_create_from_curriculum(*, catalog: CourseCatalogPage, data: dict) -> tuple[CoursePage, bool]:
+    """Create the course described by ``data`` under the catalog unless a course with its slug exists.
 
     Returns the course and whether it was created. An existing course is left as it is, so
     trainers' edits survive a second run.
     """
-    existing = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
+    existing = CoursePage.objects.child_of(catalog).filter(slug=data["slug"]).first()
     if existing is not None:
         return existing.specific, False
     competencies = {c.code: c for c in Competency.objects.all()}
     course = _publish(
-        catalogue,
+        catalog,
         CoursePage(
             title=data["title"],
             slug=data["slug"],

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from courses.selectors import course_outline
-from courses.services import enrolment_create, lesson_complete, reflection_save
+from courses.services import enrollment_create, lesson_complete, reflection_save
 from tests.browser.conftest import DEMO_LEARNER, log_in
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ class Target:
 def _urls(course, lesson) -> dict[str, str]:
     return {
         "home": "/",
-        "catalogue": course.get_parent().url,
+        "catalog": course.get_parent().url,
         "course": course.url,
         "lesson": lesson.url,
         "login": "/account/login/",
@@ -92,12 +92,12 @@ def _urls(course, lesson) -> dict[str, str]:
 
 PHONE_TARGETS = [
     Target("home"),
-    Target("catalogue"),
+    Target("catalog"),
     Target("course"),
     Target("login"),
     Target("signup"),
     Target("home", learner=True),
-    Target("catalogue", learner=True),
+    Target("catalog", learner=True),
     Target("course", learner=True),
     Target("lesson", learner=True),
     Target("my-learning", learner=True),
@@ -117,7 +117,7 @@ def journey(demo):
     Progress bars, "complete" badges and a saved reflection then show on the pages under test.
     """
     learner = get_user_model().objects.get(email=DEMO_LEARNER)
-    enrolment_create(user=learner, course=demo)
+    enrollment_create(user=learner, course=demo)
     lesson = course_outline(course=demo, user=learner).lessons[0].lesson
     lesson_complete(user=learner, lesson=lesson)
     block = next(block for block in lesson.specific.body if block.block_type == "reflection")

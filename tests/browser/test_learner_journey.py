@@ -27,7 +27,7 @@ def _progress(page):
     return bar
 
 
-def test_demo_learner_enrols_completes_a_lesson_and_reflects(page, demo, screenshot_dir, django_user_model):
+def test_demo_learner_enrolls_completes_a_lesson_and_reflects(page, demo, screenshot_dir, django_user_model):
     course = demo
     learner = django_user_model.objects.get(email=DEMO_LEARNER)
     lessons = [entry.lesson for entry in course_outline(course=course, user=learner).lessons]
@@ -40,18 +40,18 @@ def test_demo_learner_enrols_completes_a_lesson_and_reflects(page, demo, screens
     expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
     expect(page.get_by_text("You are not enrolled in any course yet.")).to_be_visible()
 
-    # Catalogue, then the course.
+    # Catalog, then the course.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Courses")
     page.get_by_role("link", name=course.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
     expect(page.get_by_role("progressbar")).to_have_count(0)
 
-    # Enrol.
-    page.get_by_role("button", name="Enrol in this course").click()
+    # Enroll.
+    page.get_by_role("button", name="Enroll in this course").click()
     expect(page.get_by_role("status")).to_contain_text(f"You are enrolled in {course.title}.")
     expect(_progress(page)).to_have_attribute("aria-valuenow", "0")
-    expect(page.get_by_role("button", name="Enrol in this course")).to_have_count(0)
+    expect(page.get_by_role("button", name="Enroll in this course")).to_have_count(0)
 
     # The first lesson.
     page.get_by_role("link", name="Start the first lesson").click()

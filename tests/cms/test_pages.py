@@ -16,14 +16,14 @@ def test_home_page_welcomes_visitors_and_lists_courses(client, course, home):
     assert 'href="/account/signup/"' in content
 
 
-def test_layout_has_skip_link_landmarks_and_navigation(client, catalogue, home):
+def test_layout_has_skip_link_landmarks_and_navigation(client, catalog, home):
     content = client.get(home.url).content.decode()
     assert content.index('class="skip-link" href="#main"') < content.index("<header")
     assert '<main id="main"' in content and '<nav class="site-nav" aria-label="Main">' in content
-    assert f'href="{catalogue.url}"' in content
+    assert f'href="{catalog.url}"' in content
 
 
-def test_signed_in_navigation_shows_my_learning_and_hides_admin_from_learners(client, catalogue, home):
+def test_signed_in_navigation_shows_my_learning_and_hides_admin_from_learners(client, catalog, home):
     client.force_login(LearnerFactory())
     content = client.get(home.url).content.decode()
     assert 'href="/learn/"' in content and 'href="/learn/reflections/"' in content

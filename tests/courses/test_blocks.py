@@ -97,7 +97,7 @@ def test_vignette_with_content_note_hides_the_story_behind_the_note():
     assert html.index("<details") < html.index("Story")
 
 
-def test_reflection_block_without_enrolment_shows_the_prompt_but_no_form():
+def test_reflection_block_without_enrollment_shows_the_prompt_but_no_form():
     html = render(blocks.ReflectionPromptBlock(), {"prompt": "What would you say?", "guidance": "Be brief."})
     assert "What would you say?" in html and "Be brief." in html
     assert "<textarea" not in html

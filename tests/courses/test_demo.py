@@ -11,7 +11,7 @@ from wagtail.models import Page
 from cms.demo import DEMO_TEAM
 from cms.models import Team
 from courses.demo.curriculum import load_curriculum, text_to_html
-from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage, ModulePage
+from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
 
 User = get_user_model()
 FORBIDDEN = re.compile(
@@ -25,7 +25,7 @@ def snapshot():
         Page.objects.count(),
         User.objects.count(),
         Team.objects.count(),
-        Enrolment.objects.count(),
+        Enrollment.objects.count(),
         LessonCompletion.objects.count(),
         sorted(Page.objects.exclude(latest_revision=None).values_list("latest_revision_id", flat=True)),
     )

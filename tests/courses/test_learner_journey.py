@@ -1,34 +1,34 @@
-"""Enrolment, lesson access, completion, progress and "continue where you left off"."""
+"""Enrollment, lesson access, completion, progress and "continue where you left off"."""
 
 import pytest
 from django.urls import reverse
 
 from courses import selectors, services
-from courses.models import Enrolment, LessonCompletion
+from courses.models import Enrollment, LessonCompletion
 from tests.factories import LearnerFactory, TrainerFactory, add_lesson, course_lessons
 
 pytestmark = pytest.mark.django_db
 
 
-def test_enrol_from_the_course_page(learner_client, learner, course):
-    response = learner_client.post(reverse("course-enrol", args=[course.pk]), follow=True)
+def test_enroll_from_the_course_page(learner_client, learner, course):
+    response = learner_client.post(reverse("course-enroll", args=[course.pk]), follow=True)
     assert response.redirect_chain[-1][0] == course.url
-    assert Enrolment.objects.filter(user=learner, course=course).count() == 1
+    assert Enrollment.objects.filter(user=learner, course=course).count() == 1
     assert b"You are enrolled" in response.content
     assert b'role="progressbar"' in response.content
 
 
 def test_enrolling_twice_is_harmless(learner_client, learner, course):
-    learner_client.post(reverse("course-enrol", args=[course.pk]))
-    response = learner_client.post(reverse("course-enrol", args=[course.pk]), follow=True)
-    assert Enrolment.objects.filter(user=learner, course=course).count() == 1
+    learner_client.post(reverse("course-enroll", args=[course.pk]))
+    response = learner_client.post(reverse("course-enroll", args=[course.pk]), follow=True)
+    assert Enrollment.objects.filter(user=learner, course=course).count() == 1
     assert b"already enrolled" in response.content
 
 
-def test_enrol_needs_login_and_post(client, course):
-    assert client.post(reverse("course-enrol", args=[course.pk])).url.startswith(reverse("login"))
+def test_enroll_needs_login_and_post(client, course):
+    assert client.post(reverse("course-enroll", args=[course.pk])).url.startswith(reverse("login"))
     client.force_login(LearnerFactory())
-    assert client.get(reverse("course-enrol", args=[course.pk])).status_code == 405
+    assert client.get(reverse("course-enroll", args=[course.pk])).status_code == 405
 
 
 def test_anonymous_visitor_is_sent_to_log_in_from_a_lesson(client, course):
@@ -50,7 +50,7 @@ def test_trainer_can_read_lessons_without_enrolling(client, course):
 
 
 def test_enrolled_learner_reads_a_lesson_with_previous_and_next(learner_client, learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lessons = course_lessons(course)
     response = learner_client.get(lessons[3].url)
     content = response.content.decode()
@@ -62,7 +62,7 @@ def test_enrolled_learner_reads_a_lesson_with_previous_and_next(learner_client, 
 
 
 def test_next_crosses_into_the_next_module(learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lessons = course_lessons(course)
     view = selectors.lesson_view(lesson=lessons[2], user=learner)
     assert view.next == lessons[3]
@@ -72,7 +72,7 @@ def test_next_crosses_into_the_next_module(learner, course):
 
 
 def test_mark_complete_moves_progress(learner_client, learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lesson = course_lessons(course)[0]
     response = learner_client.post(reverse("lesson-complete", args=[lesson.pk]), follow=True)
     assert b'aria-valuenow="11"' in response.content
@@ -82,7 +82,7 @@ def test_mark_complete_moves_progress(learner_client, learner, course):
 
 
 def test_marking_complete_twice_keeps_one_completion(learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lesson = course_lessons(course)[0]
     first, created = services.lesson_complete(user=learner, lesson=lesson)
     again, created_again = services.lesson_complete(user=learner, lesson=lesson)
@@ -91,22 +91,22 @@ def test_marking_complete_twice_keeps_one_completion(learner, course):
 
 
 def test_mark_as_not_complete(learner_client, learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lesson = course_lessons(course)[0]
     services.lesson_complete(user=learner, lesson=lesson)
     learner_client.post(reverse("lesson-uncomplete", args=[lesson.pk]))
     assert not LessonCompletion.objects.filter(user=learner).exists()
 
 
-def test_completing_without_enrolment_is_refused(learner_client, learner, course):
+def test_completing_without_enrollment_is_refused(learner_client, learner, course):
     lesson = course_lessons(course)[0]
     response = learner_client.post(reverse("lesson-complete", args=[lesson.pk]), follow=True)
     assert not LessonCompletion.objects.exists()
-    assert b"Enrol in this course before marking lessons complete" in response.content
+    assert b"Enroll in this course before marking lessons complete" in response.content
 
 
 def test_full_course_reaches_100_percent(learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     for lesson in course_lessons(course):
         services.lesson_complete(user=learner, lesson=lesson)
     outline = selectors.course_outline(course=course, user=learner)
@@ -114,7 +114,7 @@ def test_full_course_reaches_100_percent(learner, course):
 
 
 def test_continue_goes_to_the_last_opened_unfinished_lesson(learner_client, learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lessons = course_lessons(course)
     learner_client.get(lessons[4].url)
     response = learner_client.get(reverse("course-continue", args=[course.pk]))
@@ -122,7 +122,7 @@ def test_continue_goes_to_the_last_opened_unfinished_lesson(learner_client, lear
 
 
 def test_continue_skips_ahead_when_the_last_lesson_is_finished(learner_client, learner, course):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lessons = course_lessons(course)
     services.lesson_complete(user=learner, lesson=lessons[0])
     services.lesson_complete(user=learner, lesson=lessons[1])
@@ -130,7 +130,7 @@ def test_continue_skips_ahead_when_the_last_lesson_is_finished(learner_client, l
 
 
 def test_home_page_offers_continue_where_you_left_off(learner_client, learner, course, home):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     lessons = course_lessons(course)
     learner_client.get(lessons[2].url)
     content = learner_client.get(home.url).content.decode()
@@ -138,11 +138,11 @@ def test_home_page_offers_continue_where_you_left_off(learner_client, learner, c
     assert f'href="{lessons[2].url}"' in content
 
 
-def test_my_learning_lists_enrolled_courses_with_progress(learner_client, learner, course, catalogue):
+def test_my_learning_lists_enrolled_courses_with_progress(learner_client, learner, course, catalog):
     from tests.factories import build_course
 
-    other = build_course(catalogue, title="Not enrolled course")
-    services.enrolment_create(user=learner, course=course)
+    other = build_course(catalog, title="Not enrolled course")
+    services.enrollment_create(user=learner, course=course)
     services.lesson_complete(user=learner, lesson=course_lessons(course)[0])
     content = learner_client.get(reverse("my-learning")).content.decode()
     assert course.title in content and "1 of 9 lessons complete" in content
@@ -155,7 +155,7 @@ def test_my_learning_requires_login(client):
 
 class TestDraftsAndPrivatePages:
     def test_draft_lesson_is_hidden_and_not_counted(self, learner_client, learner, course):
-        services.enrolment_create(user=learner, course=course)
+        services.enrollment_create(user=learner, course=course)
         module = course.get_children().first().specific
         draft = add_lesson(module, title="Unpublished lesson", live=False)
         outline = selectors.course_outline(course=course, user=learner)
@@ -163,31 +163,31 @@ class TestDraftsAndPrivatePages:
         assert b"Unpublished lesson" not in learner_client.get(course.url).content
         assert learner_client.get(draft.url or f"{module.url}{draft.slug}/").status_code == 404
 
-    def test_unpublished_course_is_hidden_from_catalogue_and_not_open_for_enrolment(
-        self, learner_client, course, catalogue
+    def test_unpublished_course_is_hidden_from_catalog_and_not_open_for_enrollment(
+        self, learner_client, course, catalog
     ):
         course.unpublish()
-        assert course.title.encode() not in learner_client.get(catalogue.url).content
-        assert learner_client.post(reverse("course-enrol", args=[course.pk])).status_code == 404
+        assert course.title.encode() not in learner_client.get(catalog.url).content
+        assert learner_client.post(reverse("course-enroll", args=[course.pk])).status_code == 404
 
     def test_private_lesson_is_hidden_from_the_outline(self, learner, course):
         from wagtail.models import PageViewRestriction
 
-        services.enrolment_create(user=learner, course=course)
+        services.enrollment_create(user=learner, course=course)
         lesson = course_lessons(course)[0]
         PageViewRestriction.objects.create(page=lesson, restriction_type=PageViewRestriction.LOGIN)
         outline = selectors.course_outline(course=course, user=learner)
         assert lesson not in [entry.lesson for entry in outline.lessons]
         assert outline.total == 8
 
-    def test_draft_module_hides_its_lessons_everywhere(self, learner, course, catalogue):
-        services.enrolment_create(user=learner, course=course)
+    def test_draft_module_hides_its_lessons_everywhere(self, learner, course, catalog):
+        services.enrollment_create(user=learner, course=course)
         module = course.get_children().first()
         module.specific.unpublish()
         outline = selectors.course_outline(course=course, user=learner)
         assert len(outline.modules) == 2 and outline.total == 6
         [mine] = selectors.learner_courses(user=learner)
-        [listed] = selectors.catalogue_courses(catalogue=catalogue, user=learner)
+        [listed] = selectors.catalog_courses(catalog=catalog, user=learner)
         assert mine.total == listed.total == 6
 
 

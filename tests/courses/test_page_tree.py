@@ -35,7 +35,7 @@ def test_lesson_cannot_be_created_directly_under_a_course(course):
     assert LessonPage.can_create_at(module)
 
 
-def test_only_one_catalogue_per_site(catalogue, home):
+def test_only_one_catalog_per_site(catalog, home):
     assert not CourseCatalogPage.can_create_at(home)
 
 

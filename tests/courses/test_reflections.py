@@ -19,7 +19,7 @@ def reflection_block_id(lesson):
 
 @pytest.fixture
 def lesson(course, learner):
-    services.enrolment_create(user=learner, course=course)
+    services.enrollment_create(user=learner, course=course)
     return course_lessons(course)[0]
 
 
@@ -54,7 +54,7 @@ def test_unknown_prompt_is_refused(learner_client, lesson):
     assert not Reflection.objects.exists()
 
 
-def test_reflection_needs_enrolment(client, course):
+def test_reflection_needs_enrollment(client, course):
     outsider = LearnerFactory()
     client.force_login(outsider)
     lesson = course_lessons(course)[0]
@@ -65,7 +65,7 @@ def test_reflection_needs_enrolment(client, course):
 def test_another_learner_never_sees_my_reflection(client, learner_client, learner, lesson, course):
     save(learner_client, lesson, "My private words about my own recovery")
     other = LearnerFactory()
-    services.enrolment_create(user=other, course=course)
+    services.enrollment_create(user=other, course=course)
     client.force_login(other)
     assert b"My private words" not in client.get(lesson.url).content
     assert b"My private words" not in client.get(reverse("my-reflections")).content
@@ -74,7 +74,7 @@ def test_another_learner_never_sees_my_reflection(client, learner_client, learne
 def test_my_reflections_lists_only_my_own(learner_client, learner, lesson, course):
     save(learner_client, lesson, "Mine")
     other = LearnerFactory()
-    services.enrolment_create(user=other, course=course)
+    services.enrollment_create(user=other, course=course)
     services.reflection_save(user=other, lesson=lesson, block_id=reflection_block_id(lesson), answer="Theirs")
     content = learner_client.get(reverse("my-reflections")).content.decode()
     assert "Mine" in content and "Theirs" not in content

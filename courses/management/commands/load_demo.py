@@ -8,7 +8,7 @@ from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.services import site_home_ensure
 from courses.demo.curriculum import course_create_from_curriculum, load_curriculum
 from courses.selectors import course_outline
-from courses.services import catalogue_ensure, enrolment_create, lesson_complete
+from courses.services import catalog_ensure, enrollment_create, lesson_complete
 
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password, refused in production
 ROLE_LABELS = {LEARNERS: "Learner", TRAINERS: "Trainer", SUPERVISORS: "Supervisor", "admin": "Administrator"}
@@ -30,14 +30,14 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
 
         home = site_home_ensure()
-        catalogue = catalogue_ensure(home=home)
-        course, created = course_create_from_curriculum(catalogue=catalogue, data=load_curriculum())
+        catalog = catalog_ensure(home=home)
+        course, created = course_create_from_curriculum(catalog=catalog, data=load_curriculum())
         self.stdout.write(("Created" if created else "Already present:") + f" course {course.title!r}")
         users = demo_accounts_ensure(password=password)
         if created:
             lessons = [entry.lesson for entry in course_outline(course=course, user=users[LEARNER_EMAIL]).lessons]
             for email, done in DEMO_PROGRESS.items():
-                enrolment_create(user=users[email], course=course)
+                enrollment_create(user=users[email], course=course)
                 for lesson in lessons[:done]:
                     lesson_complete(user=users[email], lesson=lesson)
 

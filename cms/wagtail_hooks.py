@@ -1,8 +1,9 @@
 from django import forms
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_forms import TeamForm
 from .models import Team
 
 
@@ -14,12 +15,15 @@ class TeamViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "supervisor_names", "member_count"]
     search_fields = ["name", "description"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("description"),
-        FieldPanel("supervisors", widget=forms.SelectMultiple(attrs={"size": 8})),
-        FieldPanel("members", widget=forms.SelectMultiple(attrs={"size": 16})),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("description"),
+            FieldPanel("supervisors", widget=forms.SelectMultiple(attrs={"size": 8})),
+            FieldPanel("members", widget=forms.SelectMultiple(attrs={"size": 16})),
+        ],
+        base_form_class=TeamForm,
+    )
 
 
 register_snippet(TeamViewSet)

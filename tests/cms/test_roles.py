@@ -65,6 +65,20 @@ def test_administrator_creates_a_team_in_the_admin(client):
     assert list(team.members.all()) == [member]
 
 
+def test_only_supervisors_and_administrators_can_be_chosen_as_team_supervisors(client):
+    admin = AdminFactory()
+    supervisor, learner = SupervisorFactory(), LearnerFactory()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/snippets/cms/team/add/",
+        {"name": "Wrong lead", "description": "", "supervisors": [learner.pk], "members": []},
+    )
+    assert response.status_code == 200
+    assert "supervisors" in response.context["form"].errors
+    choices = set(response.context["form"].fields["supervisors"].queryset)
+    assert choices == {admin, supervisor}
+
+
 def test_a_team_needs_a_supervisor(client):
     client.force_login(AdminFactory())
     response = client.post("/admin/snippets/cms/team/add/", {"name": "No lead", "description": "", "supervisors": []})

@@ -30,6 +30,7 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 serve: install
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl+C."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make run: set up everything, load the demo curriculum and accounts, serve on 127.0.0.1:8000

@@ -45,7 +45,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password: {shown}):"))
         for account in DEMO_ACCOUNTS[:4]:
             self.stdout.write(f"  {ROLE_LABELS[account.role]:<14} {account.email}")
-        self.stdout.write("Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/")
 
 
 LEARNER_EMAIL = "learner@example.org"

@@ -1,0 +1,175 @@
+"""Branching scenarios as graphs: validation and best-path totals. Pure functions, no database.
+
+A scenario is a set of steps. Each step offers choices; each choice earns credit per
+competency and either leads to another step or ends the scenario. A valid scenario is a
+directed acyclic graph in which every step is reachable from the start and every path ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    credits: Mapping[str, float] = field(default_factory=dict)  # competency code -> credit (>= 0)
+    next: str | None = None  # the step it leads to; None ends the scenario
+
+    @property
+    def total(self) -> float:
+        return sum(self.credits.values())
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    start: str
+    steps: tuple[Step, ...]
+
+    def step(self, key: str) -> Step | None:
+        return next((step for step in self.steps if step.key == key), None)
+
+    @cached_property
+    def step_map(self) -> dict[str, Step]:
+        return {step.key: step for step in self.steps}
+
+    @cached_property
+    def best_by_step(self) -> dict[str, float]:
+        """For each step, the most credit a path from it can still earn. Valid scenarios only."""
+        steps = {step.key: step for step in self.steps}
+
+        @cache
+        def best_from(key: str) -> float:
+            return max(c.total + (best_from(c.next) if c.next else 0.0) for c in steps[key].choices)
+
+        return {key: best_from(key) for key in steps}
+
+    @cached_property
+    def best_total(self) -> float:
+        """The best path's total credit."""
+        return self.best_by_step[self.start]
+
+    def best_path(self) -> tuple[str, ...]:
+        """The choice keys of a path earning the best total (ties go to the first choice listed)."""
+        steps = {step.key: step for step in self.steps}
+        path, current = [], self.start
+        while current is not None:
+            best = max(steps[current].choices, key=lambda c: c.total + (self.best_by_step[c.next] if c.next else 0.0))
+            path.append(best.key)
+            current = best.next
+        return tuple(path)
+
+    @cached_property
+    def best_path_credits(self) -> dict[str, float]:
+        """Credit per competency along the best path: what full mastery looks like in this scenario."""
+        earned, _ended = walk(self, self.best_path())
+        return earned
+
+
+def scenario_problems(scenario: Scenario) -> list[str]:
+    """Every reason the scenario cannot be taken, each naming the step concerned. Empty when valid."""
+    steps = {step.key: step for step in scenario.steps}
+    problems = []
+    if len(steps) != len(scenario.steps):
+        problems.append("Two steps share a name; give each step its own name.")
+    if scenario.start not in steps:
+        return [*problems, f'The scenario starts at step "{scenario.start}", which does not exist.']
+    for step in scenario.steps:
+        if not step.choices:
+            problems.append(f'Step "{step.key}" has no choices, so the scenario cannot go on or end there.')
+        for choice in step.choices:
+            if choice.next is not None and choice.next not in steps:
+                problems.append(f'In step "{step.key}", choice "{choice.key}" leads to missing step "{choice.next}".')
+            if any(credit < 0 for credit in choice.credits.values()):
+                problems.append(f'In step "{step.key}", choice "{choice.key}" has negative credit.')
+    if problems:
+        return problems
+
+    reachable = _reachable(scenario.start, steps)
+    for key in steps:
+        if key not in reachable:
+            problems.append(f'Step "{key}" cannot be reached from the start step "{scenario.start}".')
+    cycle = _find_cycle(scenario.start, steps)
+    if cycle:
+        problems.append("The scenario loops back on itself: " + " → ".join(f'"{key}"' for key in cycle) + ".")
+    else:
+        ends = _ending_steps(steps)
+        for key in sorted(reachable):
+            if key not in ends:
+                problems.append(
+                    f'Every path from step "{key}" goes on forever; give it a choice that ends the scenario.'
+                )
+    return problems
+
+
+def _reachable(start: str, steps: Mapping[str, Step]) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        key = todo.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        todo.extend(choice.next for choice in steps[key].choices if choice.next is not None)
+    return seen
+
+
+def _find_cycle(start: str, steps: Mapping[str, Step]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    path: list[str] = []
+
+    def visit(key: str) -> list[str] | None:
+        state[key] = 1
+        path.append(key)
+        for choice in steps[key].choices:
+            if choice.next is None:
+                continue
+            if state.get(choice.next) == 1:
+                return path[path.index(choice.next) :] + [choice.next]
+            if choice.next not in state and (found := visit(choice.next)):
+                return found
+        path.pop()
+        state[key] = 2
+        return None
+
+    return visit(start)
+
+
+def _ending_steps(steps: Mapping[str, Step]) -> set[str]:
+    """Steps from which some path reaches an end (a choice that leads nowhere)."""
+    ends = {key for key, step in steps.items() if any(choice.next is None for choice in step.choices)}
+    grew = True
+    while grew:
+        grew = False
+        for key, step in steps.items():
+            if key not in ends and any(choice.next in ends for choice in step.choices):
+                ends.add(key)
+                grew = True
+    return ends
+
+
+def walk(scenario: Scenario, choice_keys: Iterable[str]) -> tuple[dict[str, float], bool]:
+    """Follow a learner's choices from the start. Returns credit earned per competency and whether the path ended.
+
+    The walk stops at the first choice that does not belong to the current step.
+    """
+    steps = scenario.step_map
+    earned: dict[str, float] = {}
+    current: str | None = scenario.start
+    for key in choice_keys:
+        if current is None:
+            break
+        choice = next((c for c in steps[current].choices if c.key == key), None)
+        if choice is None:
+            break
+        for code, credit in choice.credits.items():
+            earned[code] = earned.get(code, 0.0) + credit
+        current = choice.next
+    return earned, current is None

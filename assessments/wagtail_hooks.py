@@ -1,8 +1,10 @@
-from wagtail.admin.panels import FieldPanel
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Competency
+from .forms import QuizForm
+from .models import Competency, Quiz
 
 
 class CompetencyViewSet(SnippetViewSet):
@@ -24,3 +26,52 @@ class CompetencyViewSet(SnippetViewSet):
 
 
 register_snippet(CompetencyViewSet)
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "form"
+    menu_label = "Quizzes"
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["title", "pass_mark", "max_attempts"]
+    search_fields = ["title"]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [FieldPanel("title"), FieldPanel("intro"), FieldPanel("questions")],
+                heading=_("Questions"),
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("pass_mark"),
+                            InlinePanel("mastery_thresholds", label=_("Mastery threshold per competency")),
+                        ],
+                        heading=_("Passing"),
+                    ),
+                    MultiFieldPanel(
+                        [
+                            FieldRowPanel([FieldPanel("max_attempts"), FieldPanel("cooldown_minutes")]),
+                            FieldPanel("time_limit_minutes"),
+                        ],
+                        heading=_("Attempts"),
+                    ),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("feedback_timing"),
+                            FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+                            FieldPanel("draw_count"),
+                        ],
+                        heading=_("Delivery"),
+                    ),
+                ],
+                heading=_("Settings"),
+            ),
+        ],
+        base_form_class=QuizForm,
+    )
+
+
+register_snippet(QuizViewSet)

@@ -115,3 +115,111 @@ def add_lesson(module: ModulePage, *, title: str, live: bool = True) -> LessonPa
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.descendant_of(course).order_by("path"))
+
+
+def item(value) -> dict:
+    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
+
+
+def question(kind: str, title: str, competencies: list, **fields) -> dict:
+    """Raw StreamField data for one quiz question; ``competencies`` are Competency instances."""
+    value = {
+        "title": title,
+        "content_note": "",
+        "vignette": {"person": "", "setting": "", "text": ""},
+        "stem": f"<p>{title}?</p>",
+        "competencies": [item(c.pk) for c in competencies],
+        "points": "1.0",
+        "rationale": "<p>Because it keeps the person safe and in charge.</p>",
+        **fields,
+    }
+    return block(kind, value)
+
+
+def sample_questions() -> list[dict]:
+    """One question of every kind, on seeded SAMHSA competencies."""
+    from assessments.models import Competency
+
+    engage = Competency.objects.get(code="engages-relationships")
+    links = Competency.objects.get(code="links-to-resources")
+    talk = Competency.objects.get(code="values-communication")
+    return [
+        question(
+            "single",
+            "Asked to lend money",
+            [engage],
+            options=[
+                item({"text": "Lend a little", "credit": "0", "feedback": "Money changes the relationship."}),
+                item({"text": "Say no kindly and find resources together", "credit": "100", "feedback": "Yes."}),
+                item({"text": "Change the subject", "credit": "50", "feedback": "Safe, but unhelpful."}),
+            ],
+        ),
+        question(
+            "multiple",
+            "Signs to check in",
+            [talk],
+            scoring="partial",
+            options=[
+                item({"text": "Missed two calls", "correct": True, "feedback": ""}),
+                item({"text": "Stopped replying after discharge", "correct": True, "feedback": ""}),
+                item({"text": "Posted a baby photo", "correct": False, "feedback": ""}),
+            ],
+        ),
+        question("order", "Warm hand-off", [links], items=[item("Ask consent"), item("Call ahead"), item("Introduce")]),
+        question(
+            "branching",
+            "No replies after discharge",
+            [talk, links],
+            start_step="first",
+            steps=[
+                item(
+                    {
+                        "name": "first",
+                        "situation": "<p>No reply for three days.</p>",
+                        "choices": [
+                            item(
+                                {
+                                    "text": "Call at the agreed time",
+                                    "feedback": "",
+                                    "next_step": "second",
+                                    "credits": [item({"competency": talk.pk, "credit": 2})],
+                                }
+                            ),
+                            item({"text": "Wait for her", "feedback": "", "next_step": "", "credits": []}),
+                        ],
+                    }
+                ),
+                item(
+                    {
+                        "name": "second",
+                        "situation": "<p>She answers, tired.</p>",
+                        "choices": [
+                            item(
+                                {
+                                    "text": "Offer a warm hand-off to the pediatric clinic",
+                                    "feedback": "",
+                                    "next_step": "",
+                                    "credits": [item({"competency": links.pk, "credit": 2})],
+                                }
+                            ),
+                            item({"text": "Tell her to rest", "feedback": "", "next_step": "", "credits": []}),
+                        ],
+                    }
+                ),
+            ],
+        ),
+        question("reflection", "What you would do differently", [engage], guidance="A few sentences."),
+    ]
+
+
+def build_quiz(*, title: str = "Scenario quiz", publish_it: bool = True, **settings):
+    from assessments.models import Quiz
+
+    quiz = Quiz(title=title, questions=sample_questions(), **settings)
+    quiz.live = False
+    quiz.save()
+    revision = quiz.save_revision()
+    if publish_it:
+        revision.publish()
+        quiz.refresh_from_db()
+    return quiz

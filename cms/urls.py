@@ -44,6 +44,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(account_patterns)),
     path("learn/", include("courses.urls")),
+    path("quizzes/", include("assessments.urls")),
     path("api/v1/", include(api_v1_patterns)),
 ]
 

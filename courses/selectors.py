@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from assessments.selectors import QuizStatus, quiz_statuses
+
 from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage, Reflection
 
 
@@ -23,6 +25,7 @@ class LessonEntry:
 class ModuleEntry:
     module: ModulePage
     lessons: list[LessonEntry] = field(default_factory=list)
+    quiz: QuizStatus | None = None
 
     @property
     def minutes(self) -> int:
@@ -183,8 +186,13 @@ def course_outline(*, course: CoursePage, user) -> CourseOutline:
     lessons = _visible_lessons(modules)
     done = _completed_ids(user, lessons)
     entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons]
+    quizzes = quiz_statuses(user=user, quiz_ids=[m.quiz_id for m in modules if m.quiz_id])
     module_entries = [
-        ModuleEntry(module=module, lessons=[entry for entry in entries if entry.lesson.path.startswith(module.path)])
+        ModuleEntry(
+            module=module,
+            lessons=[entry for entry in entries if entry.lesson.path.startswith(module.path)],
+            quiz=quizzes.get(module.quiz_id),
+        )
         for module in modules
     ]
     return CourseOutline(course=course, enrollment=_enrollment(user, course), lessons=entries, modules=module_entries)

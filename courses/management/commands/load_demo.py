@@ -3,10 +3,12 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.demo.quizzes import load_quizzes, quiz_create_from_data
 from cms.demo import DEMO_ACCOUNTS, demo_accounts_ensure
 from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.services import site_home_ensure
 from courses.demo.curriculum import course_create_from_curriculum, load_curriculum
+from courses.models import ModulePage
 from courses.selectors import course_outline
 from courses.services import catalog_ensure, enrollment_create, lesson_complete
 
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         catalog = catalog_ensure(home=home)
         course, created = course_create_from_curriculum(catalog=catalog, data=load_curriculum())
         self.stdout.write(("Created" if created else "Already present:") + f" course {course.title!r}")
+        for data in load_quizzes():
+            quiz, quiz_created = quiz_create_from_data(data)
+            module = ModulePage.objects.child_of(course).filter(slug=data["module"]).first()
+            if quiz_created and module is not None and module.quiz_id is None:
+                module.quiz = quiz
+                module.save_revision().publish()
         users = demo_accounts_ensure(password=password)
         if created:
             lessons = [entry.lesson for entry in course_outline(course=course, user=users[LEARNER_EMAIL]).lessons]

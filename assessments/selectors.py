@@ -1,0 +1,155 @@
+"""Reads for quiz taking. Nothing here hands a learner the answer key before it may be shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from .models import Attempt, FeedbackTiming, Quiz
+from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE
+from .services import branching_position, question_data
+
+
+def attempt_for_user(*, user, attempt_id: int) -> Attempt:
+    """The person's own attempt, or 404: other people's attempts do not exist for them."""
+    attempt = Attempt.objects.filter(pk=attempt_id, user=user).select_related("quiz").first()
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+@dataclass
+class QuizStatus:
+    quiz: Quiz
+    attempts: list[Attempt]
+    open_attempt: Attempt | None
+    best: Attempt | None
+
+    @property
+    def passed(self) -> bool:
+        return any(attempt.passed for attempt in self.attempts)
+
+
+def quiz_status(*, user, quiz: Quiz) -> QuizStatus:
+    """A person's attempts at a quiz, the open one if any, and their best. The best attempt counts."""
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number")) if user.is_authenticated else []
+    submitted = [a for a in attempts if a.is_submitted]
+    best = max(submitted, key=lambda a: (a.score or 0, -a.number), default=None)
+    open_attempt = next((a for a in attempts if not a.is_submitted), None)
+    return QuizStatus(quiz=quiz, attempts=attempts, open_attempt=open_attempt, best=best)
+
+
+def quiz_statuses(*, user, quiz_ids: list[int]) -> dict[int, QuizStatus]:
+    """Status for several quizzes in two queries, for course outlines."""
+    quizzes = {q.pk: q for q in Quiz.objects.filter(pk__in=quiz_ids, live=True)}
+    attempts = (
+        list(Attempt.objects.filter(user=user, quiz_id__in=quizzes).order_by("number")) if user.is_authenticated else []
+    )
+    statuses = {}
+    for pk, quiz in quizzes.items():
+        own = [a for a in attempts if a.quiz_id == pk]
+        submitted = [a for a in own if a.is_submitted]
+        statuses[pk] = QuizStatus(
+            quiz=quiz,
+            attempts=own,
+            open_attempt=next((a for a in own if not a.is_submitted), None),
+            best=max(submitted, key=lambda a: (a.score or 0, -a.number), default=None),
+        )
+    return statuses
+
+
+@dataclass
+class LearnerQuestion:
+    """One question as the learner may see it now. ``reveal`` decides whether feedback is included."""
+
+    key: str
+    number: int
+    total: int
+    kind: str
+    title: str
+    content_note: str
+    vignette: dict
+    stem: str
+    options: list[dict] = field(default_factory=list)  # key, text (+ feedback, credit, correct when revealed)
+    step: dict | None = None  # branching: the step reached, choices without where they lead
+    path: list[dict] = field(default_factory=list)  # branching: choices made so far (+ feedback when revealed)
+    guidance: str = ""
+    answer: object = None
+    answered: bool = False
+    locked: bool = False
+    reveal: bool = False
+    rationale: str = ""
+    earned: float | None = None
+    correct_order: list[str] = field(default_factory=list)  # put in order, when revealed
+
+
+def _reveals(attempt: Attempt, answered: bool) -> bool:
+    return attempt.is_submitted or (answered and attempt.snapshot["feedback_timing"] == FeedbackTiming.IMMEDIATE)
+
+
+def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bool = False) -> LearnerQuestion:
+    """Question ``number`` (1-based) of the attempt, shown in this attempt's order, with feedback only when allowed."""
+    key = attempt.question_keys[number - 1]
+    data = question_data(attempt, key)
+    kind = data["kind"]
+    finished = answered
+    if kind == BRANCHING:
+        finished = answered and branching_position(data, answer or []) is None
+    reveal = _reveals(attempt, finished)
+    question = LearnerQuestion(
+        key=key,
+        number=number,
+        total=len(attempt.question_keys),
+        kind=kind,
+        title=data["title"],
+        content_note=data["content_note"],
+        vignette=data["vignette"],
+        stem=data["stem"],
+        guidance=data.get("guidance", ""),
+        answer=answer,
+        answered=finished,
+        locked=attempt.is_submitted or (finished and reveal and kind != REFLECTION),
+        reveal=reveal,
+        rationale=data["rationale"] if reveal else "",
+    )
+    if attempt.result and key in attempt.result["questions"]:
+        question.earned = attempt.result["questions"][key]["earned"]
+    if kind in (SINGLE, MULTIPLE, ORDER):
+        pieces = {p["key"]: p for p in (data.get("options") or data.get("items"))}
+        order = attempt.option_orders.get(key) or list(pieces)
+        for piece_key in order:
+            piece = pieces[piece_key]
+            shown = {"key": piece_key, "text": piece["text"]}
+            if kind == SINGLE:
+                shown["chosen"] = answer == piece_key
+            elif kind == MULTIPLE:
+                shown["chosen"] = piece_key in (answer or [])
+            else:
+                shown["position"] = (answer or []).index(piece_key) + 1 if answer and piece_key in answer else None
+            if question.reveal and kind != ORDER:
+                shown["feedback"] = piece.get("feedback", "")
+                shown["correct"] = piece.get("correct", piece.get("credit", 0) >= 1)
+                shown["credit"] = piece.get("credit", 0)
+            question.options.append(shown)
+        if question.reveal and kind == ORDER:
+            question.correct_order = [piece["text"] for piece in pieces.values()]
+    elif kind == BRANCHING:
+        steps = {s["name"]: s for s in data["steps"]}
+        current = data["start"]
+        for choice_key in answer or []:
+            choice = next(c for c in steps[current]["choices"] if c["key"] == choice_key)
+            made = {"step": steps[current]["situation"], "text": choice["text"]}
+            if _reveals(attempt, True):
+                made["feedback"] = choice["feedback"]
+            question.path.append(made)
+            current = choice["next"]
+            if current is None:
+                break
+        if current is not None and not attempt.is_submitted:
+            step = steps[current]
+            question.step = {
+                "situation": step["situation"],
+                "choices": [{"key": c["key"], "text": c["text"]} for c in step["choices"]],
+            }
+    return question

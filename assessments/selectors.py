@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from .models import Attempt, FeedbackTiming, Quiz
+from .models import Attempt, FeedbackTiming, Quiz, Response
 from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE
 from .services import branching_position, question_data
+from .statistics import AttemptRecord, ItemResponse, item_statistics
 
 
 def attempt_for_user(*, user, attempt_id: int) -> Attempt:
@@ -153,3 +154,63 @@ def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bo
                 "choices": [{"key": c["key"], "text": c["text"]} for c in step["choices"]],
             }
     return question
+
+
+@dataclass
+class QuizStatisticsReport:
+    quiz: Quiz
+    attempts: int
+    rows: list[dict]  # question key, title, kind, statistics, options [(text, count)]
+
+
+def _chosen_keys(answer) -> tuple[str, ...]:
+    if isinstance(answer, str):
+        return (answer,)
+    if isinstance(answer, list | tuple):
+        return tuple(str(key) for key in answer)
+    return ()
+
+
+def quiz_item_statistics(*, quiz: Quiz) -> QuizStatisticsReport:
+    """Item statistics over every submitted attempt at a quiz, in a fixed number of queries."""
+    attempts = list(
+        Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).values(
+            "pk", "snapshot", "question_keys", "result"
+        )
+    )
+    answers: dict[int, dict[str, object]] = {}
+    for attempt_id, key, answer in Response.objects.filter(attempt__in=[a["pk"] for a in attempts]).values_list(
+        "attempt_id", "question_key", "answer"
+    ):
+        answers.setdefault(attempt_id, {})[key] = answer
+    records, questions = [], {}
+    for attempt in attempts:
+        for question in attempt["snapshot"]["questions"]:
+            questions.setdefault(question["key"], question)
+        items = []
+        for key in attempt["question_keys"]:
+            tally = attempt["result"]["questions"].get(key)
+            if tally is None:  # reflections are not scored
+                continue
+            fraction = tally["earned"] / tally["possible"] if tally["possible"] else 0.0
+            items.append(
+                ItemResponse(key, min(1.0, max(0.0, fraction)), _chosen_keys(answers.get(attempt["pk"], {}).get(key)))
+            )
+        records.append(AttemptRecord(str(attempt["pk"]), tuple(items)))
+    rows = []
+    for stats in item_statistics(records):
+        question = questions[stats.question]
+        texts = {o["key"]: o["text"] for o in question.get("options", [])}
+        for step in question.get("steps", []):
+            texts.update({c["key"]: c["text"] for c in step["choices"]})
+        options = [(texts.get(key, key), count) for key, count in stats.option_counts.items()] if texts else []
+        rows.append(
+            {
+                "key": stats.question,
+                "title": question["title"],
+                "kind": question["kind"],
+                "stats": stats,
+                "options": options,
+            }
+        )
+    return QuizStatisticsReport(quiz=quiz, attempts=len(attempts), rows=rows)

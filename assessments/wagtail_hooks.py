@@ -1,8 +1,11 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_views import QuizStatisticsView
 from .forms import QuizForm
 from .models import Competency, Quiz
 
@@ -28,13 +31,19 @@ class CompetencyViewSet(SnippetViewSet):
 register_snippet(CompetencyViewSet)
 
 
+class StatisticsColumn(Column):
+    cell_template_name = "assessments/admin/statistics_cell.html"
+
+    def get_value(self, instance):
+        return reverse("wagtailsnippets_assessments_quiz:statistics", args=[instance.pk])
+
+
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "form"
     menu_label = "Quizzes"
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["title", "pass_mark", "max_attempts"]
     search_fields = ["title"]
     edit_handler = TabbedInterface(
         [
@@ -72,6 +81,14 @@ class QuizViewSet(SnippetViewSet):
         ],
         base_form_class=QuizForm,
     )
+
+    def get_urlpatterns(self):
+        statistics = QuizStatisticsView.as_view(permission_policy=self.permission_policy)
+        return [*super().get_urlpatterns(), path("statistics/<int:pk>/", statistics, name="statistics")]
+
+    @property
+    def list_display(self):
+        return ["title", "pass_mark", "max_attempts", StatisticsColumn("statistics", label=_("Item statistics"))]
 
 
 register_snippet(QuizViewSet)

@@ -57,7 +57,7 @@ def test_statistics_export_as_csv(client, quiz_with_attempts):
 
 def test_csv_cells_never_start_a_spreadsheet_formula(client):
     quiz = build_quiz()
-    quiz.questions[0].value["title"] = "=HYPERLINK(\"http://example.org\")"
+    quiz.questions[0].value["title"] = '=HYPERLINK("http://example.org")'
     quiz.save_revision().publish()
     take(quiz, best=True)
     client.force_login(TrainerFactory())

@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+
+class ProblemSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    retry_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class OptionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    text = serializers.CharField()
+    feedback = serializers.CharField(required=False, help_text="Only once the answer may be shown.")
+    correct = serializers.BooleanField(required=False, help_text="Only once the answer may be shown.")
+
+
+class ChoiceSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    text = serializers.CharField()
+
+
+class StepSerializer(serializers.Serializer):
+    situation = serializers.CharField(help_text="HTML.")
+    choices = ChoiceSerializer(many=True)
+
+
+class PathItemSerializer(serializers.Serializer):
+    step = serializers.CharField(help_text="HTML of the step's situation.")
+    text = serializers.CharField()
+    feedback = serializers.CharField(required=False)
+
+
+class QuestionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["single", "multiple", "order", "branching", "reflection"])
+    title = serializers.CharField()
+    content_note = serializers.CharField()
+    stem = serializers.CharField(help_text="HTML.")
+    options = OptionSerializer(many=True, help_text="Options (single, multiple) or items to order (order).")
+    step = StepSerializer(allow_null=True, help_text="Branching: the step reached, or null once it has ended.")
+    path = PathItemSerializer(many=True)
+    guidance = serializers.CharField()
+    answer = serializers.JSONField(allow_null=True)
+    answered = serializers.BooleanField()
+    locked = serializers.BooleanField()
+    rationale = serializers.CharField(help_text="HTML, only once the answer may be shown.")
+
+
+class AttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="attempt.pk")
+    quiz = serializers.IntegerField(source="attempt.quiz_id")
+    title = serializers.CharField(source="attempt.snapshot.title")
+    number = serializers.IntegerField(source="attempt.number")
+    started_at = serializers.DateTimeField(source="attempt.started_at")
+    deadline = serializers.DateTimeField(source="attempt.deadline", allow_null=True)
+    submitted_at = serializers.DateTimeField(source="attempt.submitted_at", allow_null=True)
+    questions = QuestionSerializer(many=True)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.JSONField(
+        help_text="single: an option key; multiple: a list of option keys; order: the item keys in order; "
+        "branching: the key of the choice for the current step; reflection: text."
+    )
+
+
+class CompetencyScoreSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    percent = serializers.FloatField()
+    threshold = serializers.FloatField(allow_null=True)
+
+
+class ResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="attempt.pk")
+    score = serializers.FloatField(source="attempt.score")
+    passed = serializers.BooleanField(source="attempt.passed")
+    pass_mark = serializers.IntegerField(source="attempt.snapshot.pass_mark")
+    submitted_at = serializers.DateTimeField(source="attempt.submitted_at")
+    competencies = CompetencyScoreSerializer(many=True)
+    review = QuestionSerializer(many=True, source="questions")

@@ -1,0 +1,113 @@
+"""The learner's own attempts over the API. Other people's attempts are 404, as on the site."""
+
+from dataclasses import asdict
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..models import Quiz
+from ..models import Response as Answer
+from ..scoring import BRANCHING
+from .serializers import AnswerSerializer, AttemptSerializer, ProblemSerializer, ResultSerializer
+
+
+def _questions(attempt):
+    answers = dict(Answer.objects.filter(attempt=attempt).values_list("question_key", "answer"))
+    return [
+        asdict(selectors.learner_question(attempt=attempt, number=n, answer=answers.get(key), answered=key in answers))
+        for n, key in enumerate(attempt.question_keys, 1)
+    ]
+
+
+def _attempt_body(attempt):
+    return AttemptSerializer({"attempt": attempt, "questions": _questions(attempt)}).data
+
+
+def _result_body(attempt):
+    names = attempt.snapshot["competencies"]
+    competencies = [
+        {"code": code, "name": names.get(code, code), "percent": c["percent"], "threshold": c["threshold"]}
+        for code, c in attempt.result["competencies"].items()
+    ]
+    return ResultSerializer({"attempt": attempt, "competencies": competencies, "questions": _questions(attempt)}).data
+
+
+def _problem(message, code=status.HTTP_409_CONFLICT, retry_at=None):
+    return Response({"detail": message, "retry_at": retry_at}, status=code)
+
+
+class AttemptStart(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            201: AttemptSerializer,
+            200: OpenApiResponse(AttemptSerializer, description="The attempt already in progress."),
+            409: OpenApiResponse(ProblemSerializer, description="Attempt limit reached or inside the cool-down."),
+        },
+        summary="Start (or resume) an attempt at a quiz",
+    )
+    def post(self, request, quiz_id: int):
+        quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
+        try:
+            started = services.attempt_start(user=request.user, quiz=quiz)
+        except services.AttemptRefused as refused:
+            return _problem(str(refused), retry_at=refused.retry_at)
+        return Response(_attempt_body(started.attempt), status=201 if started.created else 200)
+
+
+class AttemptDetail(APIView):
+    @extend_schema(responses={200: AttemptSerializer}, summary="An attempt's questions and answers so far")
+    def get(self, request, attempt_id: int):
+        return Response(_attempt_body(selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)))
+
+
+class AttemptAnswer(APIView):
+    @extend_schema(
+        request=AnswerSerializer,
+        responses={
+            200: AttemptSerializer,
+            400: OpenApiResponse(description='{"answer": ["…"]}'),
+            409: ProblemSerializer,
+        },
+        summary="Save the answer to one question (the latest answer wins)",
+    )
+    def put(self, request, attempt_id: int, question_key: str):
+        attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+        serializer = AnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if question_key not in attempt.question_keys:
+            return Response({"question_key": ["This question is not part of the attempt."]}, status=400)
+        answer = serializer.validated_data["answer"]
+        try:
+            if services.question_data(attempt, question_key)["kind"] == BRANCHING:
+                services.branching_choose(attempt=attempt, question_key=question_key, choice_key=str(answer))
+            else:
+                services.attempt_answer(attempt=attempt, question_key=question_key, answer=answer)
+        except services.InvalidAnswer as invalid:
+            return Response({"answer": [str(invalid)]}, status=400)
+        except services.AttemptRefused as refused:
+            return _problem(str(refused))
+        return Response(_attempt_body(attempt))
+
+
+class AttemptSubmit(APIView):
+    @extend_schema(request=None, responses={200: ResultSerializer}, summary="Submit an attempt (idempotent)")
+    def post(self, request, attempt_id: int):
+        attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+        return Response(_result_body(services.attempt_submit(attempt=attempt)))
+
+
+class AttemptResult(APIView):
+    @extend_schema(
+        responses={200: ResultSerializer, 409: ProblemSerializer},
+        summary="The result and review of a submitted attempt",
+    )
+    def get(self, request, attempt_id: int):
+        attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
+        if not attempt.is_submitted:
+            return _problem("Submit the attempt to see its result.")
+        return Response(_result_body(attempt))

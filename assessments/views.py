@@ -95,7 +95,11 @@ def question(request, attempt_id: int, number: int):
             if number < len(attempt.question_keys):
                 return redirect("attempt-question", attempt_id=attempt.pk, number=number + 1)
             return redirect("attempt-review", attempt_id=attempt.pk)
-    context = {"attempt": attempt, "question": shown, "error": error}
+    # Saving as you go fits only when saving reveals nothing: graded quizzes, and reflections.
+    autosave = shown.kind != BRANCHING and (
+        attempt.snapshot["feedback_timing"] != "immediate" or shown.kind == REFLECTION
+    )
+    context = {"attempt": attempt, "question": shown, "error": error, "autosave": autosave}
     return render(request, "assessments/question.html", context, status=400 if error else 200)
 
 

@@ -170,3 +170,18 @@ def test_course_page_links_the_module_quiz(learner_client, learner, course):
     content = learner_client.get(course.url).content.decode()
     assert f'href="{reverse("quiz-detail", args=[quiz.pk])}?next=' in content
     assert "End-of-module quiz" in content
+
+
+def test_graded_questions_save_as_you_go_with_javascript(learner_client):
+    attempt = start(learner_client, build_quiz(feedback_timing="after_submission"))
+    number, data = single(attempt)
+    page = learner_client.get(reverse("attempt-question", args=[attempt.pk, number])).content.decode()
+    assert f'data-autosave-url="{reverse("api-attempt-answer", args=[attempt.pk, data["key"]])}"' in page
+    assert "assessments/autosave.js" in page
+
+
+def test_practice_questions_do_not_autosave_because_saving_reveals_feedback(learner_client):
+    attempt = start(learner_client, build_quiz())
+    number, _data = single(attempt)
+    page = learner_client.get(reverse("attempt-question", args=[attempt.pk, number])).content.decode()
+    assert "data-autosave-url" not in page

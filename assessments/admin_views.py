@@ -1,18 +1,25 @@
-"""Trainer-facing admin views for quizzes: item statistics on screen and as CSV."""
+"""Trainer-facing admin views for quizzes: item statistics (on screen and as CSV) and GIFT import."""
 
 import csv
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
-from django.views.generic import TemplateView
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from .models import Quiz
+from .gift import GiftSyntaxError
+from .gift_import import NothingToImport, quiz_import_gift
+from .models import Competency, Quiz
 from .selectors import quiz_item_statistics
 from .statistics import statistics_csv_rows
 
+GIFT_MAX_BYTES = 2 * 1024 * 1024
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,3 +65,62 @@ class QuizStatisticsView(WagtailAdminTemplateMixin, TemplateView):
         for row in statistics_csv_rows([row["stats"] for row in report.rows], titles):
             writer.writerow([_safe_cell(cell) for cell in row])
         return response
+
+
+class GiftUploadForm(forms.Form):
+    file = forms.FileField(label=_("GIFT file"), help_text=_("A .txt or .gift file exported from Moodle, up to 2 MB."))
+    title = forms.CharField(label=_("Quiz title"), max_length=160)
+    competency = forms.ModelChoiceField(
+        queryset=Competency.objects.all(),
+        label=_("Competency for every imported question"),
+        help_text=_("Retag questions in the editor before you publish."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > GIFT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("Save the file as UTF-8 text and upload it again.")) from error
+
+
+class GiftImportView(WagtailAdminTemplateMixin, FormView):
+    """Trainers upload a GIFT file; a draft quiz is created, or nothing at all if the file is malformed."""
+
+    template_name = "assessments/admin/gift_import.html"
+    form_class = GiftUploadForm
+    page_title = _("Import questions from GIFT")
+    permission_policy = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "add"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            report = quiz_import_gift(
+                text=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                competency=form.cleaned_data["competency"],
+                user=self.request.user,
+            )
+        except (GiftSyntaxError, NothingToImport, ValidationError) as error:
+            form.add_error("file", f"{error} Nothing was imported.")
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                'Created draft quiz "%(title)s" with %(count)s question.',
+                'Created draft quiz "%(title)s" with %(count)s questions.',
+                report.imported,
+            )
+            % {"title": report.quiz.title, "count": report.imported},
+        )
+        for line, kind, title, reason in report.skipped:
+            messages.warning(self.request, f"Skipped line {line} ({kind} {title}): {reason}")
+        for note in report.notes:
+            messages.info(self.request, note)
+        return redirect("wagtailsnippets_assessments_quiz:edit", report.quiz.pk)

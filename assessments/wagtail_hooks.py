@@ -1,11 +1,13 @@
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from .admin_views import QuizStatisticsView
+from .admin_views import GiftImportView, QuizStatisticsView
 from .forms import QuizForm
 from .models import Competency, Quiz
 
@@ -36,6 +38,16 @@ class StatisticsColumn(Column):
 
     def get_value(self, instance):
         return reverse("wagtailsnippets_assessments_quiz:statistics", args=[instance.pk])
+
+
+class QuizIndexView(IndexView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.permission_policy.user_has_permission(self.request.user, "add"):
+            url = reverse("wagtailsnippets_assessments_quiz:import_gift")
+            buttons.append(Button(_("Import from GIFT"), url=url, icon_name="upload"))
+        return buttons
 
 
 class QuizViewSet(SnippetViewSet):
@@ -82,9 +94,16 @@ class QuizViewSet(SnippetViewSet):
         base_form_class=QuizForm,
     )
 
+    index_view_class = QuizIndexView
+
     def get_urlpatterns(self):
         statistics = QuizStatisticsView.as_view(permission_policy=self.permission_policy)
-        return [*super().get_urlpatterns(), path("statistics/<int:pk>/", statistics, name="statistics")]
+        gift_import = GiftImportView.as_view(permission_policy=self.permission_policy)
+        return [
+            *super().get_urlpatterns(),
+            path("statistics/<int:pk>/", statistics, name="statistics"),
+            path("import-gift/", gift_import, name="import_gift"),
+        ]
 
     @property
     def list_display(self):

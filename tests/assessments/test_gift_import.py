@@ -373,3 +373,56 @@ def test_command_refuses_a_title_the_quiz_cannot_take(tmp_path):
     ):
         run(write(tmp_path, "Recovery is possible.{T}"), "--title", "x" * 161)
     assert not Quiz.objects.exists()
+
+
+# The admin upload for trainers.
+
+UPLOAD_URL = "/admin/snippets/assessments/quiz/import-gift/"
+SMALL_GIFT = """::Money::A person you support asks to borrow $20 for formula. {
+=Say no kindly and look for formula resources together.#Keeps the relationship safe.
+~Lend it this once.#Money changes the relationship.
+}
+"""
+
+
+def upload(client, text, title="Imported boundaries quiz"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.models import Competency
+
+    competency = Competency.objects.get(code="engages-relationships")
+    data = {"file": SimpleUploadedFile("quiz.gift", text.encode()), "title": title, "competency": competency.pk}
+    return client.post(UPLOAD_URL, data, follow=True)
+
+
+def test_trainer_imports_a_gift_file_from_the_admin(client):
+    from assessments.models import Quiz
+    from tests.factories import TrainerFactory
+
+    client.force_login(TrainerFactory())
+    listing = client.get("/admin/snippets/assessments/quiz/").content.decode()
+    assert UPLOAD_URL in listing
+    response = upload(client, SMALL_GIFT)
+    quiz = Quiz.objects.get(title="Imported boundaries quiz")
+    assert not quiz.live
+    assert response.redirect_chain[-1][0] == f"/admin/snippets/assessments/quiz/edit/{quiz.pk}/"
+    assert "Created draft quiz &quot;Imported boundaries quiz&quot; with 1 question." in response.content.decode()
+
+
+def test_malformed_upload_shows_the_line_and_creates_nothing(client):
+    from assessments.models import Quiz
+    from tests.factories import TrainerFactory
+
+    client.force_login(TrainerFactory())
+    response = upload(client, "Fine question {=yes ~no}\n\nBroken question {=yes ~no\n")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "line 3" in content and "Nothing was imported." in content
+    assert not Quiz.objects.exists()
+
+
+def test_supervisors_cannot_import(client):
+    from tests.factories import SupervisorFactory
+
+    client.force_login(SupervisorFactory())
+    assert client.get(UPLOAD_URL).status_code in (302, 403)

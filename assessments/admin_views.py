@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -36,7 +37,17 @@ def _is_number(value: str) -> bool:
     return True
 
 
-class QuizStatisticsView(WagtailAdminTemplateMixin, TemplateView):
+class QuizAdminMixin(WagtailAdminTemplateMixin):
+    """Breadcrumbs back to the quiz listing, like the snippet views around these pages."""
+
+    header_icon = "form"
+
+    def get_breadcrumbs_items(self):
+        listing = {"url": reverse("wagtailsnippets_assessments_quiz:list"), "label": _("Quizzes")}
+        return [*self.breadcrumbs_items, listing, {"url": "", "label": self.get_page_title()}]
+
+
+class QuizStatisticsView(QuizAdminMixin, TemplateView):
     """Moodle-style item statistics for one quiz: facility, discrimination, option counts, flags."""
 
     template_name = "assessments/admin/statistics.html"
@@ -86,7 +97,7 @@ class GiftUploadForm(forms.Form):
             raise forms.ValidationError(_("Save the file as UTF-8 text and upload it again.")) from error
 
 
-class GiftImportView(WagtailAdminTemplateMixin, FormView):
+class GiftImportView(QuizAdminMixin, FormView):
     """Trainers upload a GIFT file; a draft quiz is created, or nothing at all if the file is malformed."""
 
     template_name = "assessments/admin/gift_import.html"

@@ -214,3 +214,12 @@ def quiz_item_statistics(*, quiz: Quiz) -> QuizStatisticsReport:
             }
         )
     return QuizStatisticsReport(quiz=quiz, attempts=len(attempts), rows=rows)
+
+
+def result_competencies(attempt: Attempt) -> list[dict]:
+    """A submitted attempt's per-competency scores with names, in a stable order (by name)."""
+    names = attempt.snapshot["competencies"]
+    rows = [
+        {"code": code, "name": names.get(code, code), **tally} for code, tally in attempt.result["competencies"].items()
+    ]
+    return sorted(rows, key=lambda row: row["name"])

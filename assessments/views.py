@@ -136,14 +136,10 @@ def result(request, attempt_id: int):
         selectors.learner_question(attempt=attempt, number=n, answer=answers.get(key), answered=key in answers)
         for n, key in enumerate(attempt.question_keys, 1)
     ]
-    names = attempt.snapshot["competencies"]
-    competencies = [
-        {"code": code, "name": names.get(code, code), **tally} for code, tally in attempt.result["competencies"].items()
-    ]
     context = {
         "attempt": attempt,
         "questions": questions,
-        "competencies": competencies,
+        "competencies": selectors.result_competencies(attempt),
         "quiz_url": reverse("quiz-detail", args=[attempt.quiz_id]),
     }
     return render(request, "assessments/result.html", context)

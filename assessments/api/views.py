@@ -28,11 +28,7 @@ def _attempt_body(attempt):
 
 
 def _result_body(attempt):
-    names = attempt.snapshot["competencies"]
-    competencies = [
-        {"code": code, "name": names.get(code, code), "percent": c["percent"], "threshold": c["threshold"]}
-        for code, c in attempt.result["competencies"].items()
-    ]
+    competencies = selectors.result_competencies(attempt)
     return ResultSerializer({"attempt": attempt, "competencies": competencies, "questions": _questions(attempt)}).data
 
 

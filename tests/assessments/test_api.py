@@ -10,9 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(client, learner):
-    client.force_login(learner)
-    return client
+def api(learner_client):
+    return learner_client
 
 
 def start(api, quiz):

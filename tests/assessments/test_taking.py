@@ -12,12 +12,6 @@ from tests.factories import LearnerFactory, build_quiz, sample_questions
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def learner_client(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def start(client, quiz):
     response = client.post(reverse("quiz-start", args=[quiz.pk]))
     assert response.status_code == 302

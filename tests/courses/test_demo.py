@@ -105,3 +105,19 @@ def test_text_to_html_escapes_and_builds_paragraphs_and_lists():
     assert html == (
         "<p>First &lt;b&gt;line&lt;/b&gt; still first.</p><p>Intro:</p><ul><li>one &amp; two</li><li>three</li></ul>"
     )
+
+
+@pytest.mark.django_db
+def test_each_demo_module_ends_with_a_scenario_quiz_using_every_kind():
+    from assessments.models import Quiz
+
+    call_command("load_demo")
+    course = CoursePage.objects.get()
+    modules = list(ModulePage.objects.child_of(course).order_by("path"))
+    assert all(module.quiz is not None and module.quiz.live for module in modules)
+    for quiz in Quiz.objects.filter(modules__in=modules):
+        kinds = [child.block_type for child in quiz.questions]
+        assert len(kinds) >= 6, quiz.title
+        assert {"single", "multiple", "order", "branching", "reflection"} <= set(kinds), quiz.title
+        assert all(child.value["competencies"] for child in quiz.questions), quiz.title
+        assert not FORBIDDEN.search(str(quiz.questions.raw_data)), quiz.title

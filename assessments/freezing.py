@@ -18,7 +18,8 @@ SNAPSHOT_FORMAT = 1
 
 
 def _html(value) -> str:
-    return expand_db_html(value.source) if value else ""
+    """Final HTML for a RichText block value or a RichTextField string."""
+    return expand_db_html(getattr(value, "source", value)) if value else ""
 
 
 def _question_snapshot(child) -> dict:
@@ -102,7 +103,7 @@ def quiz_snapshot(quiz, *, revision_id: int | None = None) -> dict:
         "quiz": quiz.pk,
         "revision": revision_id,
         "title": quiz.title,
-        "intro": _html_field(quiz.intro),
+        "intro": _html(quiz.intro),
         "pass_mark": quiz.pass_mark,
         "mastery": thresholds,
         "max_attempts": quiz.max_attempts,
@@ -115,10 +116,6 @@ def quiz_snapshot(quiz, *, revision_id: int | None = None) -> dict:
         "competencies": names,
         "questions": questions,
     }
-
-
-def _html_field(value: str) -> str:
-    return expand_db_html(value) if value else ""
 
 
 def version_from_snapshot(snapshot: dict, question_keys: list[str] | None = None) -> QuizVersion:

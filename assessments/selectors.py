@@ -32,32 +32,29 @@ class QuizStatus:
         return any(attempt.passed for attempt in self.attempts)
 
 
+def _status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
+    submitted = [a for a in attempts if a.is_submitted]
+    return QuizStatus(
+        quiz=quiz,
+        attempts=attempts,
+        open_attempt=next((a for a in attempts if not a.is_submitted), None),
+        best=max(submitted, key=lambda a: (a.score or 0, -a.number), default=None),
+    )
+
+
 def quiz_status(*, user, quiz: Quiz) -> QuizStatus:
     """A person's attempts at a quiz, the open one if any, and their best. The best attempt counts."""
     attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number")) if user.is_authenticated else []
-    submitted = [a for a in attempts if a.is_submitted]
-    best = max(submitted, key=lambda a: (a.score or 0, -a.number), default=None)
-    open_attempt = next((a for a in attempts if not a.is_submitted), None)
-    return QuizStatus(quiz=quiz, attempts=attempts, open_attempt=open_attempt, best=best)
+    return _status(quiz, attempts)
 
 
 def quiz_statuses(*, user, quiz_ids: list[int]) -> dict[int, QuizStatus]:
-    """Status for several quizzes in two queries, for course outlines."""
+    """Status for several live quizzes in two queries, for course outlines."""
     quizzes = {q.pk: q for q in Quiz.objects.filter(pk__in=quiz_ids, live=True)}
-    attempts = (
-        list(Attempt.objects.filter(user=user, quiz_id__in=quizzes).order_by("number")) if user.is_authenticated else []
-    )
-    statuses = {}
-    for pk, quiz in quizzes.items():
-        own = [a for a in attempts if a.quiz_id == pk]
-        submitted = [a for a in own if a.is_submitted]
-        statuses[pk] = QuizStatus(
-            quiz=quiz,
-            attempts=own,
-            open_attempt=next((a for a in own if not a.is_submitted), None),
-            best=max(submitted, key=lambda a: (a.score or 0, -a.number), default=None),
-        )
-    return statuses
+    attempts = []
+    if user.is_authenticated and quizzes:
+        attempts = list(Attempt.objects.filter(user=user, quiz_id__in=quizzes).order_by("number"))
+    return {pk: _status(quiz, [a for a in attempts if a.quiz_id == pk]) for pk, quiz in quizzes.items()}
 
 
 @dataclass

@@ -146,7 +146,7 @@ class LessonPage(Page):
         verbose_name = _("lesson")
 
     def serve(self, request, *args, **kwargs):
-        from .selectors import lesson_access
+        from .selectors import lesson_access, lesson_course
 
         if not getattr(request, "is_preview", False):
             access = lesson_access(lesson=self, user=request.user)
@@ -154,8 +154,7 @@ class LessonPage(Page):
                 return redirect_to_login(request.get_full_path())
             if access == "enroll":
                 messages.info(request, _("Enroll in this course to open its lessons."))
-                course = self.get_parent().get_parent()
-                return redirect(course.url)
+                return redirect(lesson_course(self).url)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

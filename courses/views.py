@@ -13,6 +13,10 @@ def _live_lesson(lesson_id: int) -> LessonPage:
     return get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
 
 
+def _to_course(lesson: LessonPage):
+    return redirect(selectors.lesson_course(lesson).url)
+
+
 @login_required
 @require_POST
 def enroll(request, course_id: int):
@@ -43,7 +47,7 @@ def complete_lesson(request, lesson_id: int):
         services.lesson_complete(user=request.user, lesson=lesson)
     except services.NotEnrolled:
         messages.error(request, _("Enroll in this course before marking lessons complete."))
-        return redirect(lesson.get_parent().get_parent().url)
+        return _to_course(lesson)
     messages.success(request, _("Lesson marked complete."))
     return redirect(lesson.url)
 
@@ -55,7 +59,7 @@ def uncomplete_lesson(request, lesson_id: int):
     try:
         services.lesson_uncomplete(user=request.user, lesson=lesson)
     except services.NotEnrolled:
-        return redirect(lesson.get_parent().get_parent().url)
+        return _to_course(lesson)
     messages.info(request, _("Lesson marked as not complete."))
     return redirect(lesson.url)
 
@@ -71,7 +75,7 @@ def save_reflection(request, lesson_id: int, block_id):
         )
     except services.NotEnrolled:
         messages.error(request, _("Enroll in this course before writing reflections."))
-        return redirect(lesson.get_parent().get_parent().url)
+        return _to_course(lesson)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -179,3 +179,19 @@ def test_practice_questions_do_not_autosave_because_saving_reveals_feedback(lear
     number, _data = single(attempt)
     page = learner_client.get(reverse("attempt-question", args=[attempt.pk, number])).content.decode()
     assert "data-autosave-url" not in page
+
+
+def test_result_review_shows_the_learners_order_and_the_best_order(learner_client):
+    attempt = start(learner_client, build_quiz())
+    number = question_number(attempt, "order")
+    data = services.question_data(attempt, attempt.question_keys[number - 1])
+    reversed_positions = {
+        f"position-{item['key']}": str(len(data["items"]) - i) for i, item in enumerate(data["items"])
+    }
+    learner_client.post(reverse("attempt-question", args=[attempt.pk, number]), reversed_positions)
+    learner_client.post(reverse("attempt-submit", args=[attempt.pk]))
+    page = learner_client.get(reverse("attempt-result", args=[attempt.pk])).content.decode()
+    yours = page.index("Your order:")
+    best = page.index("The order that works best:")
+    assert page.index("Introduce", yours) < page.index("Ask consent", yours) < best
+    assert best < page.index("Ask consent", best) < page.index("Introduce", best)

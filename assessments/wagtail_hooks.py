@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -5,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import DeleteView, IndexView, SnippetViewSet
 
 from .admin_views import GiftImportView, QuizStatisticsView
 from .forms import QuizForm
@@ -48,6 +50,21 @@ class QuizIndexView(IndexView):
             url = reverse("wagtailsnippets_assessments_quiz:import_gift")
             buttons.append(Button(_("Import from GIFT"), url=url, icon_name="upload"))
         return buttons
+
+
+class QuizDeleteView(DeleteView):
+    """A quiz with attempts keeps learners' results, so it is unpublished, never deleted."""
+
+    def form_valid(self, form):
+        attempts = self.object.attempts.count()
+        if attempts:
+            messages.error(
+                self.request,
+                _("%(title)s has %(count)s attempts, which keep learners' results. Unpublish it instead.")
+                % {"title": self.object.title, "count": attempts},
+            )
+            return redirect("wagtailsnippets_assessments_quiz:edit", self.object.pk)
+        return super().form_valid(form)
 
 
 class QuizViewSet(SnippetViewSet):
@@ -95,6 +112,7 @@ class QuizViewSet(SnippetViewSet):
     )
 
     index_view_class = QuizIndexView
+    delete_view_class = QuizDeleteView
 
     def get_urlpatterns(self):
         statistics = QuizStatisticsView.as_view(permission_policy=self.permission_policy)

@@ -212,3 +212,23 @@ def test_admin_refuses_a_threshold_for_a_competency_no_question_assesses(client)
     assert response.status_code == 200
     assert "No question in this quiz assesses Promotes growth and development" in response.content.decode()
     assert not Quiz.objects.exists()
+
+
+def test_a_quiz_with_attempts_is_not_deleted_but_kept_for_its_results(client):
+    from assessments import services
+    from tests.factories import LearnerFactory
+
+    quiz = build_quiz()
+    services.attempt_submit(attempt=services.attempt_start(user=LearnerFactory(), quiz=quiz).attempt)
+    client.force_login(TrainerFactory())
+    response = client.post(f"/admin/snippets/assessments/quiz/delete/{quiz.pk}/", follow=True)
+    assert response.status_code == 200
+    assert "Unpublish it instead." in response.content.decode()
+    assert Quiz.objects.filter(pk=quiz.pk).exists()
+
+
+def test_a_quiz_without_attempts_can_be_deleted(client):
+    quiz = build_quiz()
+    client.force_login(TrainerFactory())
+    client.post(f"/admin/snippets/assessments/quiz/delete/{quiz.pk}/")
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()

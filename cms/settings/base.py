@@ -189,6 +189,7 @@ LOGGING = {
         # One line per background task and per page action is noise outside debugging.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
     },
 }
 DEMO_CONTENT_ALLOWED = True

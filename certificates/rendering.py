@@ -1,0 +1,140 @@
+"""Certificate PDFs: the data printed, the HTML it becomes, and a WeasyPrint render that fetches nothing remote.
+
+No database: callers pass a ``CertificateData`` snapshot (what was true when the certificate
+was issued) and a ``LocalFiles`` resolver for the project's own static and media files.
+Every value is escaped, including the trainer-written body text, so a name or template can
+never inject markup, and the URL fetcher serves only local files and inline data.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+import weasyprint
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+PAGE_SIZES = {"letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """Everything printed on one certificate, frozen when it was issued."""
+
+    name: str
+    program: str
+    serial: str
+    verification_url: str
+    issued_on: date
+    expires_on: date | None = None
+    hours: Mapping[str, float] = field(default_factory=dict)  # CE hours by category
+    organisation: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+    title: str = "Certificate of Completion"
+    body: str = "This certifies that {name} has completed {program}."
+    accent_colour: str = "#1f5f5b"
+    page: str = "letter-landscape"
+    logo: str = ""  # "static:..." or "media:..." path, or empty
+    signature: str = ""
+
+    @property
+    def total_hours(self) -> float:
+        return sum(self.hours.values())
+
+
+def body_html(data: CertificateData) -> SafeString:
+    """The trainer's body text with placeholders filled; both text and values are escaped.
+
+    Placeholders: {name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation},
+    {serial}. An unknown placeholder is printed as written, so a typo shows instead of failing.
+    """
+    values = {
+        "name": data.name,
+        "program": data.program,
+        "issued_on": f"{data.issued_on:%B} {data.issued_on.day}, {data.issued_on.year}",
+        "expires_on": f"{data.expires_on:%B} {data.expires_on.day}, {data.expires_on.year}" if data.expires_on else "",
+        "hours": f"{data.total_hours:g}",
+        "organisation": data.organisation,
+        "serial": data.serial,
+    }
+
+    def fill(match: re.Match) -> str:
+        key = match[1]
+        return f'<strong class="value">{escape(values[key])}</strong>' if key in values else escape(match[0])
+
+    pieces, last = [], 0
+    for match in PLACEHOLDER.finditer(data.body):
+        pieces.append(escape(data.body[last : match.start()]))
+        pieces.append(fill(match))
+        last = match.end()
+    pieces.append(escape(data.body[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
+
+
+def qr_svg_data_uri(url: str) -> str:
+    """A QR code for ``url`` as an inline SVG data URI, made locally."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def certificate_html(data: CertificateData) -> str:
+    """The certificate as a standalone HTML document for WeasyPrint."""
+    if data.page not in PAGE_SIZES:
+        raise ValueError(f"Unknown page layout {data.page!r}; choose one of {sorted(PAGE_SIZES)}.")
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", data.accent_colour):
+        raise ValueError(f"The accent colour must look like #1f5f5b, not {data.accent_colour!r}.")
+    size, orientation = data.page.split("-")
+    return render_to_string(
+        "certificates/certificate_pdf.html",
+        {
+            "data": data,
+            "body": body_html(data),
+            "page_size": f"{size} {orientation}",
+            "qr": qr_svg_data_uri(data.verification_url),
+        },
+    )
+
+
+class LocalFiles(URLFetcher):
+    """A WeasyPrint URL fetcher that serves only inline data and files under the given roots.
+
+    ``static:css/x.css`` and ``media:images/logo.png`` resolve under their roots; anything else
+    (http, https, ftp, file paths outside the roots) is refused, so rendering never touches
+    the network or reads arbitrary files.
+    """
+
+    def __init__(self, roots: Mapping[str, Path]):
+        super().__init__(allowed_protocols={"data", "static", "media"}, allow_redirects=False)
+        self.roots = {scheme: Path(root).resolve() for scheme, root in roots.items()}
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        scheme, _, path = url.partition(":")
+        if scheme == "data":
+            return super().fetch(url, headers)
+        root = self.roots.get(scheme)
+        target = (root / path.lstrip("/")).resolve() if root else None
+        if root is None or not target.is_relative_to(root) or not target.is_file():
+            self.refused.append(url)
+            raise URLFetchingError(f"Refused to fetch {url!r}: only local static and media files are allowed.")
+        return URLFetcherResponse(url, body=target.read_bytes())
+
+
+def render_pdf(data: CertificateData, *, files: LocalFiles) -> bytes:
+    """The certificate as a tagged PDF (PDF/UA-1) with title and author metadata."""
+    html = weasyprint.HTML(string=certificate_html(data), base_url="static:/", url_fetcher=files)
+    return html.write_pdf(pdf_variant="pdf/ua-1")

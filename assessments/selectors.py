@@ -220,3 +220,12 @@ def result_competencies(attempt: Attempt) -> list[dict]:
         {"code": code, "name": names.get(code, code), **tally} for code, tally in attempt.result["competencies"].items()
     ]
     return sorted(rows, key=lambda row: row["name"])
+
+
+def attempt_questions(attempt: Attempt) -> list[LearnerQuestion]:
+    """Every question of an attempt in its order, as the learner may see it now, in one query."""
+    answers = dict(Response.objects.filter(attempt=attempt).values_list("question_key", "answer"))
+    return [
+        learner_question(attempt=attempt, number=number, answer=answers.get(key), answered=key in answers)
+        for number, key in enumerate(attempt.question_keys, 1)
+    ]

@@ -109,11 +109,7 @@ def review(request, attempt_id: int):
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
     if attempt.is_submitted:
         return redirect("attempt-result", attempt_id=attempt.pk)
-    answers = dict(attempt.responses.values_list("question_key", "answer"))
-    questions = [
-        selectors.learner_question(attempt=attempt, number=n, answer=answers.get(key), answered=key in answers)
-        for n, key in enumerate(attempt.question_keys, 1)
-    ]
+    questions = selectors.attempt_questions(attempt)
     return render(request, "assessments/review.html", {"attempt": attempt, "questions": questions})
 
 
@@ -131,11 +127,7 @@ def result(request, attempt_id: int):
     attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
     if not attempt.is_submitted:
         return redirect("attempt-review", attempt_id=attempt.pk)
-    answers = dict(attempt.responses.values_list("question_key", "answer"))
-    questions = [
-        selectors.learner_question(attempt=attempt, number=n, answer=answers.get(key), answered=key in answers)
-        for n, key in enumerate(attempt.question_keys, 1)
-    ]
+    questions = selectors.attempt_questions(attempt)
     context = {
         "attempt": attempt,
         "questions": questions,

@@ -10,17 +10,12 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import Quiz
-from ..models import Response as Answer
 from ..scoring import BRANCHING
 from .serializers import AnswerSerializer, AttemptSerializer, ProblemSerializer, ResultSerializer
 
 
 def _questions(attempt):
-    answers = dict(Answer.objects.filter(attempt=attempt).values_list("question_key", "answer"))
-    return [
-        asdict(selectors.learner_question(attempt=attempt, number=n, answer=answers.get(key), answered=key in answers))
-        for n, key in enumerate(attempt.question_keys, 1)
-    ]
+    return [asdict(question) for question in selectors.attempt_questions(attempt)]
 
 
 def _attempt_body(attempt):

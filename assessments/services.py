@@ -14,6 +14,7 @@ from . import scoring
 from .freezing import quiz_snapshot, version_from_snapshot
 from .models import Attempt, Quiz, Response
 from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE
+from .signals import attempt_submitted
 
 # Answers that arrive a little after the deadline (a slow network) still count.
 DEADLINE_GRACE = timedelta(seconds=30)
@@ -202,4 +203,5 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
             "questions": {key: {"earned": t.earned, "possible": t.possible} for key, t in result.questions.items()},
         }
         locked.save(update_fields=["submitted_at", "score", "passed", "result"])
+        attempt_submitted.send(sender=Attempt, attempt=locked)
     return locked

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -6,11 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, LessonBodyBlock
@@ -52,7 +54,18 @@ class CoursePage(Page):
         help_text=_("e.g. New peer support specialists working with pregnant and parenting people."),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("audience"), FieldPanel("description")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("audience"),
+        FieldPanel("description"),
+        InlinePanel(
+            "ce_hours",
+            heading=_("Continuing education hours"),
+            label=_("CE hours"),
+            help_text=_("Added to each learner's CE ledger when they complete the course."),
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("description")]
     parent_page_types = ["courses.CourseCatalogPage"]
     subpage_types = ["courses.ModulePage"]
@@ -67,6 +80,38 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(course=self, user=request.user)
         return context
+
+
+class CECategory(models.Model):
+    """A kind of continuing education hour that boards count separately, e.g. ethics or peer-specific."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    description = models.CharField(_("description"), max_length=250, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("CE hour category")
+        verbose_name_plural = _("CE hour categories")
+
+    def __str__(self):
+        return self.name
+
+
+class CourseHours(Orderable):
+    """The CE hours a course awards in one category."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="ce_hours")
+    category = models.ForeignKey(CECategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+    )
+
+    panels = [FieldPanel("category"), FieldPanel("hours")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["course", "category"], name="unique_course_hours_category")]
 
 
 class ModulePage(Page):

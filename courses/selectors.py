@@ -7,10 +7,11 @@ to learners and does not count towards progress.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Q
 
-from assessments.selectors import QuizStatus, quiz_statuses
+from assessments.selectors import QuizStatus, first_passes, quiz_statuses
 
 from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage, Reflection
 
@@ -241,3 +242,36 @@ def lesson_view(*, lesson: LessonPage, user) -> LessonView:
 def learner_reflections(*, user):
     """A person's own reflections, newest first. Never anyone else's."""
     return Reflection.objects.filter(user=user, lesson__live=True).select_related("lesson").order_by("-updated_at")
+
+
+def course_completions(*, user, courses: list[CoursePage]) -> dict[int, datetime | None]:
+    """When a person completed each course, or None if not yet; four queries whatever the number of courses.
+
+    A course is complete when every visible lesson is marked complete and every module's live
+    quiz has been passed. It completed at the latest of those moments. A course with no
+    visible lessons is never complete.
+    """
+    if not courses:
+        return {}
+    modules = list(ModulePage.objects.live().public().filter(_under([c.path for c in courses])).select_related("quiz"))
+    # Only ids and paths: the lessons' bodies are not needed to know whether they are done.
+    lessons = list(
+        LessonPage.objects.live().public().filter(_under([m.path for m in modules])).only("pk", "path").order_by("path")
+        if modules
+        else []
+    )
+    done = dict(
+        LessonCompletion.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons]).values_list(
+            "lesson_id", "completed_at"
+        )
+    )
+    live_quiz_modules = [m for m in modules if m.quiz_id and m.quiz.live]
+    passes = first_passes(user=user, quiz_ids=[m.quiz_id for m in live_quiz_modules])
+    results = {}
+    for course in courses:
+        course_lessons = [lesson for lesson in lessons if lesson.path.startswith(course.path)]
+        quiz_ids = [m.quiz_id for m in live_quiz_modules if m.path.startswith(course.path)]
+        moments = [done.get(lesson.pk) for lesson in course_lessons] + [passes.get(pk) for pk in quiz_ids]
+        complete = bool(course_lessons) and all(moments)
+        results[course.pk] = max(moments) if complete else None
+    return results

@@ -13,6 +13,7 @@ from wagtail.models import GroupPagePermission, Page
 from cms.roles import TRAINERS
 
 from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, Reflection
+from .signals import lesson_completed
 
 
 class NotEnrolled(Exception):
@@ -51,6 +52,8 @@ def lesson_complete(*, user, lesson: LessonPage) -> tuple[LessonCompletion, bool
     enrollment = _enrollment_for_lesson(user=user, lesson=lesson)
     completion, created = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
     lesson_visit(enrollment=enrollment, lesson=lesson)
+    if created:
+        lesson_completed.send(sender=LessonCompletion, user=user, lesson=lesson)
     return completion, created
 
 

@@ -2,12 +2,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.home_panels import HOME_PANEL_HOOK
 from cms.navigation import HOOK_NAME, NavItem
 
 from . import selectors
-from .models import CourseCatalogPage
+from .models import CECategory, CourseCatalogPage
 
 
 @hooks.register(HOOK_NAME)
@@ -43,3 +45,15 @@ def learning_panel(request):
     return render_to_string(
         "courses/includes/featured_courses.html", {"courses": courses, "catalog": catalog}, request=request
     )
+
+
+class CECategoryViewSet(SnippetViewSet):
+    model = CECategory
+    icon = "tag"
+    menu_label = "CE hour categories"
+    menu_order = 320
+    add_to_admin_menu = True
+    list_display = ["name", "description"]
+
+
+register_snippet(CECategoryViewSet)

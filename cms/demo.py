@@ -33,6 +33,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("bea.nguyen@example.org", "Beatriz Nguyen", "Bea", LEARNERS),
     DemoAccount("casey.morgan@example.org", "Casey Morgan", "", LEARNERS),
     DemoAccount("dee.washington@example.org", "Deandra Washington", "Dee", LEARNERS),
+    DemoAccount("emery.brooks@example.org", "Emery Brooks", "", LEARNERS),
+    DemoAccount("frankie.okoro@example.org", "Frankie Okoro", "Frankie", LEARNERS),
 ]
 
 

@@ -35,6 +35,7 @@ account_patterns = [
 api_v1_patterns = [
     path("", include("courses.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("certificates.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 
@@ -46,6 +47,8 @@ urlpatterns = [
     path("account/", include(account_patterns)),
     path("learn/", include("courses.urls")),
     path("quizzes/", include("assessments.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("", include("certificates.public_urls")),
     path("api/v1/", include(api_v1_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-latest"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -223,3 +223,83 @@ def build_quiz(*, title: str = "Scenario quiz", publish_it: bool = True, **setti
         revision.publish()
         quiz.refresh_from_db()
     return quiz
+
+
+def module_with_quiz(course: CoursePage, quiz) -> ModulePage:
+    """Attach ``quiz`` to the first module of ``course`` and publish the module."""
+    module = ModulePage.objects.child_of(course).order_by("path").first().specific
+    module.quiz = quiz
+    module.save_revision().publish()
+    return module
+
+
+def pass_quiz(user, quiz, *, when=None):
+    """A submitted, passing attempt, without going through the questions."""
+    from django.utils import timezone
+
+    from assessments.models import Attempt
+
+    number = Attempt.objects.filter(user=user, quiz=quiz).count() + 1
+    return Attempt.objects.create(
+        user=user,
+        quiz=quiz,
+        number=number,
+        snapshot={},
+        question_keys=[],
+        submitted_at=when or timezone.now(),
+        score=100,
+        passed=True,
+        result={},
+    )
+
+
+def complete_course(user, course: CoursePage) -> None:
+    """Enroll ``user``, complete every lesson and pass every module quiz (services, so signals fire)."""
+    from courses.services import enrollment_create, lesson_complete
+
+    enrollment_create(user=user, course=course)
+    for lesson in course_lessons(course):
+        lesson_complete(user=user, lesson=lesson)
+    for module in ModulePage.objects.descendant_of(course).exclude(quiz=None):
+        pass_quiz(user, module.quiz)
+
+
+def ce_category(name: str):
+    from courses.models import CECategory
+
+    return CECategory.objects.get_or_create(name=name)[0]
+
+
+def build_program(
+    courses: list[CoursePage],
+    *,
+    name: str = "Peer Support Specialist Certificate",
+    validity_months: int | None = 24,
+    hours: dict[str, float] | None = None,
+    renewal_hours: float = 0,
+    renewal_minimums: dict[str, float] | None = None,
+    **fields,
+):
+    """A program requiring ``courses``, with a plain template, CE hours and an optional renewal rule."""
+    from decimal import Decimal
+
+    from certificates.models import CertificateTemplate, Program, ProgramCourse, ProgramHours, RenewalMinimum
+
+    template = CertificateTemplate.objects.create(name=f"Template {uuid.uuid4().hex[:6]}")
+    program = Program.objects.create(
+        name=name,
+        organisation=fields.pop("organisation", "Example State Certification Board"),
+        signatory_name=fields.pop("signatory_name", "Dr. Ana Torres"),
+        signatory_title=fields.pop("signatory_title", "Director of Training"),
+        template=template,
+        validity_months=validity_months,
+        renewal_hours=Decimal(str(renewal_hours)),
+        **fields,
+    )
+    for course in courses:
+        ProgramCourse.objects.create(program=program, course=course)
+    for category, amount in (hours if hours is not None else {"Ethics": 6, "Peer-specific": 14}).items():
+        ProgramHours.objects.create(program=program, category=ce_category(category), hours=Decimal(str(amount)))
+    for category, amount in (renewal_minimums or {}).items():
+        RenewalMinimum.objects.create(program=program, category=ce_category(category), hours=Decimal(str(amount)))
+    return Program.objects.get(pk=program.pk)

@@ -128,8 +128,15 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files only their owner (and their supervisors or admins) may read: certificate PDFs and
+# evidence for external CE hours. Never served from a public URL; views check access first.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -190,6 +197,19 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 DEMO_CONTENT_ALLOWED = True
+
+# Signed credentials: Ed25519 keys for the Open Badges credentials issued with certificates.
+# CREDENTIAL_SIGNING_KEY (PEM) signs new credentials; retired keys stay published in the JWKS
+# so credentials they signed keep verifying. `manage.py credential_keygen` makes a key.
+CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
+if not CREDENTIAL_SIGNING_KEY and os.environ.get("CREDENTIAL_SIGNING_KEY_FILE"):
+    CREDENTIAL_SIGNING_KEY = Path(os.environ["CREDENTIAL_SIGNING_KEY_FILE"]).read_text()
+_retired_keys_file = os.environ.get("CREDENTIAL_RETIRED_KEYS_FILE", "")
+_retired_keys_text = Path(_retired_keys_file).read_text() if _retired_keys_file else ""
+CREDENTIAL_RETIRED_KEYS = ["-----BEGIN" + block for block in _retired_keys_text.split("-----BEGIN")[1:]]
+# Where a key is generated on first use when none is configured: development only.
+CREDENTIAL_KEY_FILE = None

@@ -11,3 +11,6 @@ INTERNAL_IPS = ["127.0.0.1"]
 
 # Serve static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True
+
+# Signed credentials: without CREDENTIAL_SIGNING_KEY, a key is generated here on first use.
+CREDENTIAL_KEY_FILE = VAR_DIR / "credential-signing-key.pem"  # noqa: F405

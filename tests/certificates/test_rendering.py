@@ -94,3 +94,45 @@ def test_pdf_is_tagged_with_title_and_author_and_fetches_nothing_remote(files):
     document = weasyprint.HTML(string=certificate_html(data), base_url="static:/", url_fetcher=files).render()
     assert document.metadata.title.startswith("Certificate of Completion: Renee Alvarez")
     assert document.metadata.authors == ["Example Certification Board"]
+
+
+FULL = CertificateData(
+    name="Maria-Guadalupe Fernández-Whitaker de la Cruz",
+    program="Perinatal Peer Support Specialist Certificate for Work with Families Affected by Opioid Use Disorder",
+    serial="PSS-2026-000123",
+    verification_url="https://training.riverside-peer-certification.org/verify/" + "x" * 32 + "/",
+    issued_on=date(2026, 11, 27),
+    expires_on=date(2028, 11, 27),
+    hours={
+        "Ethics": 6,
+        "Peer-specific": 10,
+        "Advocacy": 4.5,
+        "Mentoring and education": 4,
+        "Recovery and wellness support": 6.25,
+        "Perinatal and family": 4,
+    },
+    organisation="Riverside Regional Peer Certification Board and State Office of Behavioral Health",
+    signatory_name="Dr. Ana Torres",
+    signatory_title="Director of Training and Workforce Development",
+    body=(
+        "This certifies that {name} has completed {program}, including scenario assessments in ethics, "
+        "boundaries and perinatal communication, earning {hours} continuing education hours."
+    ),
+    logo="media:logo.svg",
+    signature="media:logo.svg",
+)
+
+
+@pytest.mark.parametrize("page", sorted(["letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"]))
+def test_a_full_certificate_fits_on_one_page_with_the_whole_url(files, page):
+    import io
+    import re as regex
+
+    from pypdf import PdfReader
+
+    data = CertificateData(**{**FULL.__dict__, "page": page})
+    reader = PdfReader(io.BytesIO(render_pdf(data, files=files)))
+    assert len(reader.pages) == 1
+    text = regex.sub(r"\s+", "", reader.pages[0].extract_text())
+    assert regex.sub(r"\s+", "", data.verification_url) in text  # wrapped, never cut off
+    assert "6.25" in text and "Recoveryandwellnesssupport" in text

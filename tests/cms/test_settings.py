@@ -5,12 +5,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "cms.settings.production",
     "DJANGO_SECRET_KEY": "x" * 20 + "production-test-secret-key-with-enough-entropy-0123456789",
     "DJANGO_ALLOWED_HOSTS": "training.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "CREDENTIAL_SIGNING_KEY": Ed25519PrivateKey.generate()
+    .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    .decode(),
 }
 
 

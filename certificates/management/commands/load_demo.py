@@ -12,10 +12,13 @@ from courses.models import ModulePage
 from courses.selectors import course_outline
 from courses.services import catalog_ensure, enrollment_create, lesson_complete
 
+from ...demo import demo_certification_ensure
+
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password, refused in production
 ROLE_LABELS = {LEARNERS: "Learner", TRAINERS: "Trainer", SUPERVISORS: "Supervisor", "admin": "Administrator"}
-# How many lessons each other team member has finished, so the demo has progress to show.
-DEMO_PROGRESS = {"alex.rivera@example.org": 9, "bea.nguyen@example.org": 5, "casey.morgan@example.org": 2}
+# How many lessons two team members have finished, so the demo has progress to show; others are
+# certified in several states by `demo_certification_ensure`.
+DEMO_PROGRESS = {"bea.nguyen@example.org": 5, "casey.morgan@example.org": 2}
 
 
 class Command(BaseCommand):
@@ -48,6 +51,8 @@ class Command(BaseCommand):
                 enrollment_create(user=users[email], course=course)
                 for lesson in lessons[:done]:
                     lesson_complete(user=users[email], lesson=lesson)
+        program = demo_certification_ensure(course=course, users=users, admin=users["admin@example.org"])
+        self.stdout.write(f"Certification program: {program.name!r}")
 
         shown = "as set in DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else password
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password: {shown}):"))

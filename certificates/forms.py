@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CECategory
+
+from .models import CECredit
+
+CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# What an evidence file must start with: a PDF, a PNG or a JPEG, whatever its name says.
+EVIDENCE_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+class VerifySearchForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code or link"),
+        max_length=300,
+        help_text=_("Printed on the certificate after “Verify at”, e.g. https://…/verify/Xk3…/. Or scan its QR code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
+    )
+
+    def clean_code(self) -> str:
+        text = self.cleaned_data["code"].strip().rstrip("/")
+        candidate = text.rsplit("/verify/", 1)[-1] if "/verify/" in text else text
+        candidate = re.sub(r"\s+", "", candidate)
+        if not CODE.fullmatch(candidate):
+            raise forms.ValidationError(
+                _("That does not look like a verification code. Copy it from the certificate, or scan the QR code.")
+            )
+        return candidate
+
+
+class CECreditForm(forms.ModelForm):
+    """External training hours a learner records for review."""
+
+    class Meta:
+        model = CECredit
+        fields = ["title", "provider", "earned_on", "category", "hours", "evidence"]
+        widgets = {"earned_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"title": _("Training title")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = CECategory.objects.order_by("name")
+        self.fields["provider"].required = True
+        self.fields["hours"].widget.attrs.update({"min": "0.25", "max": "100", "step": "0.25"})
+
+    def clean_earned_on(self):
+        earned_on = self.cleaned_data["earned_on"]
+        if earned_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return earned_on
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours > Decimal(100):
+            raise forms.ValidationError(_("Record at most 100 hours in one entry; split longer programs by course."))
+        return hours
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if not evidence:
+            return evidence
+        if evidence.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        head = evidence.read(8)
+        evidence.seek(0)
+        if not head.startswith(EVIDENCE_SIGNATURES):
+            raise forms.ValidationError(_("Upload a PDF, PNG or JPEG file."))
+        return evidence

@@ -1,0 +1,28 @@
+"""Issue certificates as soon as they are earned: after a lesson is completed or a quiz is passed.
+
+The check runs once the learner's change is committed, so it sees it; ``robust`` means a
+failure here is logged and never breaks the learner's page (``issue_certificates`` catches up).
+"""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from assessments.signals import attempt_submitted
+from courses.signals import lesson_completed
+
+from .services import learner_certificates_check
+
+
+def _check_after_commit(user) -> None:
+    transaction.on_commit(lambda: learner_certificates_check(user=user), robust=True)
+
+
+@receiver(lesson_completed, dispatch_uid="certificates.lesson_completed")
+def lesson_completed_check(sender, user, lesson, **kwargs):
+    _check_after_commit(user)
+
+
+@receiver(attempt_submitted, dispatch_uid="certificates.attempt_submitted")
+def attempt_submitted_check(sender, attempt, **kwargs):
+    if attempt.passed:
+        _check_after_commit(attempt.user)

@@ -26,9 +26,13 @@ from .services import RenewalProgress, Requirements, program_requirements, renew
 
 
 def can_view_person(viewer, person_id: int | None) -> bool:
-    if not viewer.is_authenticated or person_id is None:
+    if not viewer.is_authenticated:
         return False
-    if viewer.pk == person_id or viewer.is_superuser:
+    if viewer.is_superuser:
+        return True  # including certificates whose holder's account was deleted
+    if person_id is None:
+        return False
+    if viewer.pk == person_id:
         return True
     return Team.objects.filter(supervisors=viewer, members=person_id).exists()
 

@@ -79,6 +79,36 @@ def programs_for_issuing():
     )
 
 
+FROZEN_FIELDS = (
+    "program_name",
+    "program_description",
+    "program_version",
+    "organisation",
+    "signatory_name",
+    "signatory_title",
+    "hours",
+    "total_hours",
+    "template",
+)
+
+
+def _program_facts(program: Program) -> dict:
+    """What a certificate issued under ``program`` today would print."""
+    return {
+        "program_name": program.name,
+        "program_description": program.description,
+        "program_version": program.version,
+        "organisation": program.organisation,
+        "signatory_name": program.signatory_name,
+        "signatory_title": program.signatory_title,
+        "hours": [
+            {"category": row.category.name, "hours": format(row.hours.normalize(), "f")} for row in program.hours.all()
+        ],
+        "total_hours": program.total_hours,
+        "template": program.template.snapshot(),
+    }
+
+
 def _create(
     *,
     user,
@@ -88,28 +118,19 @@ def _create(
     expires_on: date | None,
     actor=None,
     note: str = "",
+    facts: dict | None = None,
 ) -> Certificate:
-    """Number and write one certificate with the program's and person's facts as they are now."""
+    """Number and write one certificate: the person's name as it is now, and ``facts`` or the program's as they are now."""
     certificate = Certificate.objects.create(
         user=user,
         program=program,
         kind=kind,
         serial=_next_serial(timezone.localdate(issued_at).year),
         name=user.full_name,
-        program_name=program.name,
-        program_description=program.description,
-        program_version=program.version,
-        organisation=program.organisation,
-        signatory_name=program.signatory_name,
-        signatory_title=program.signatory_title,
-        hours=[
-            {"category": row.category.name, "hours": format(row.hours.normalize(), "f")} for row in program.hours.all()
-        ],
-        total_hours=program.total_hours,
-        template=program.template.snapshot(),
         issued_at=issued_at,
         issued_on=timezone.localdate(issued_at),
         expires_on=expires_on,
+        **(facts if facts is not None else _program_facts(program)),
     )
     _log(certificate, kind, actor=actor, note=note)
     transaction.on_commit(lambda: _after_issue(certificate.pk))
@@ -123,7 +144,9 @@ def _after_issue(certificate_id: int) -> None:
     certificate_email_issued.enqueue(certificate_id)
 
 
-def _supersede(old: Certificate, new_kind: str, *, user, issued_at, expires_on, actor=None, note="") -> Certificate:
+def _supersede(
+    old: Certificate, new_kind: str, *, user, issued_at, expires_on, actor=None, note="", facts=None
+) -> Certificate:
     old.is_current = False
     old.save(update_fields=["is_current"])
     new = _create(
@@ -134,6 +157,7 @@ def _supersede(old: Certificate, new_kind: str, *, user, issued_at, expires_on, 
         expires_on=expires_on,
         actor=actor,
         note=note,
+        facts=facts,
     )
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
@@ -275,20 +299,30 @@ class RenewalProgress:
         return [(category, need - earned) for category, need, earned in self.minimums if earned < need]
 
 
-def renewal_progress(*, certificate: Certificate, credits: list[CECredit]) -> RenewalProgress | None:
+def renewal_window(certificate: Certificate, today: date) -> tuple[date, date]:
+    """The dates whose hours renew ``certificate``: after its issue date and on or before its expiry.
+
+    Once it has lapsed, the window is the validity period before ``today`` (never reaching back
+    to the issue date), so a lapsed certificate is reinstated by hours as recent as a renewal's.
+    The hours that earned the certificate never count towards renewing it.
+    """
+    if today <= certificate.expires_on:
+        return certificate.issued_on, certificate.expires_on
+    return max(certificate.issued_on, add_months(today, -certificate.program.validity_months)), today
+
+
+def renewal_progress(
+    *, certificate: Certificate, credits: list[CECredit], today: date | None = None
+) -> RenewalProgress | None:
     """How far ``credits`` go towards renewing ``certificate``; None if its program does not renew by hours.
 
-    Hours count when approved and earned after the issue date and on or before the expiry
-    date: the hours that earned the certificate never count towards renewing it.
+    Approved hours earned inside ``renewal_window`` (the start date excluded) count.
     """
     program = certificate.program
     if not program.renews or not certificate.expires_on:
         return None
-    window = [
-        c
-        for c in credits
-        if c.state == CECredit.State.APPROVED and certificate.issued_on < c.earned_on <= certificate.expires_on
-    ]
+    start, end = renewal_window(certificate, today or timezone.localdate())
+    window = [c for c in credits if c.state == CECredit.State.APPROVED and start < c.earned_on <= end]
     by_category: dict[int, Decimal] = {}
     for credit in window:
         by_category[credit.category_id] = by_category.get(credit.category_id, Decimal(0)) + credit.hours
@@ -321,7 +355,7 @@ def certificate_renew(*, certificate: Certificate, actor=None, today: date | Non
         if old.revoked_at:
             raise CertificateRefused("A revoked certificate cannot be renewed.")
         credits = list(CECredit.objects.filter(user=old.user).select_related("category"))
-        progress = renewal_progress(certificate=old, credits=credits)
+        progress = renewal_progress(certificate=old, credits=credits, today=today)
         if progress is None or not progress.met:
             raise CertificateRefused("The renewal hours for this certificate are not met yet.")
         start = max(old.expires_on, today)
@@ -356,6 +390,7 @@ def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Cert
             expires_on=old.expires_on,
             actor=actor,
             note=f"Reissues {old.serial}. {reason}".strip(),
+            facts={field: getattr(old, field) for field in FROZEN_FIELDS},  # only the name changes
         )
 
 

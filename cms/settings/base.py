@@ -175,7 +175,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Peer Support Training API",
-    "DESCRIPTION": "Courses, learner progress and, later, certification status for integrations.",
+    "DESCRIPTION": "Courses, learner progress, quiz attempts, certificates and public certificate verification.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -383,6 +383,22 @@ def test_reissue_after_a_name_change_replaces_the_certificate_with_the_same_date
     assert "replaced by a newer one" in client.get(old.get_verification_path()).content.decode()
 
 
+def test_a_reissue_changes_only_the_name_not_what_the_program_says_now(program, admin):
+    learner = LearnerFactory(full_name="Renee Alvarez")
+    old, _ = certificate_issue(user=learner, program=program)
+    program.name, program.organisation = "Renamed Certificate", "Another Board"
+    program.save()
+    program.hours.update(hours=99)
+    learner.full_name = "Renee Whitfield"
+    learner.save()
+
+    new = certificate_reissue(certificate=old, actor=admin, reason="Legal name change.")
+
+    assert new.name == "Renee Whitfield"
+    frozen = ["program_name", "program_version", "organisation", "signatory_name", "hours", "total_hours", "template"]
+    assert [getattr(new, f) for f in frozen] == [getattr(old, f) for f in frozen]
+
+
 def test_only_the_current_unrevoked_certificate_can_be_reissued(program, admin, learner):
     old, _ = certificate_issue(user=learner, program=program)
     certificate_reissue(certificate=old, actor=admin, reason="Name change.")

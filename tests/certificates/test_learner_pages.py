@@ -467,3 +467,19 @@ def test_my_certificates_runs_a_fixed_number_of_queries(
     assert count_queries(client, reverse(route)) == with_one
     with django_assert_max_num_queries(most):
         client.get(reverse(route))
+
+
+@pytest.mark.django_db
+def test_an_admin_can_open_the_pdf_of_a_deleted_account_and_no_one_else_can(client):
+    from certificates.services import certificate_issue
+    from tests.factories import AdminFactory, SupervisorFactory, build_program
+
+    holder = LearnerFactory()
+    certificate, _ = certificate_issue(user=holder, program=build_program([]))
+    holder.delete()
+    url = reverse("certificate-pdf", args=[certificate.serial])
+    client.force_login(SupervisorFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(AdminFactory())
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -144,12 +144,26 @@ def test_renewing_a_lapsed_certificate_starts_the_new_period_today(renewing, hol
     issued_at = timezone.make_aware(datetime.combine(issued_on, time(12)))
     old, _ = certificate_issue(user=holder, program=renewing, issued_at=issued_at)
     assert old.status().code == "expired"
-    credit(holder, issued_on + timedelta(days=30), 10, category="Ethics")
+    credit(holder, timezone.localdate() - timedelta(days=60), 10, category="Ethics")
 
     [new] = learner_certificates_check(user=holder).renewed
 
     assert new.expires_on == add_months(timezone.localdate(), 24)
     assert new.status().code == "valid"
+
+
+def test_a_lapsed_certificate_is_reinstated_only_by_hours_from_the_last_validity_period(renewing, holder):
+    issued_on = add_months(timezone.localdate(), -30)
+    old, _ = certificate_issue(
+        user=holder, program=renewing, issued_at=timezone.make_aware(datetime.combine(issued_on, time(12)))
+    )
+    # Earned while the certificate was valid, but more than 24 months ago: too old to reinstate it.
+    credit(holder, issued_on + timedelta(days=30), 10, category="Ethics")
+    assert learner_certificates_check(user=holder).renewed == []
+    assert progress_of(old).earned_total == 0
+    credit(holder, timezone.localdate() - timedelta(days=10), 10, category="Ethics")
+    [new] = learner_certificates_check(user=holder).renewed
+    assert new.kind == "renewed" and new.issued_on == timezone.localdate()
 
 
 def test_renewal_start_is_the_later_of_the_old_expiry_and_today(renewing, holder):

@@ -36,6 +36,21 @@ from django.core.management import call_command
 # thread with a running event loop unless told it is safe; here it is (one thread drives both).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # On SQLite the live server shares the test's one in-memory connection. A threaded server
+    # would let two requests (a page and an autosave, say) use that connection at once, which
+    # SQLite refuses ("cannot open savepoint - SQL statements in progress"). One request at a
+    # time; Django's server then closes each connection so the browser never waits on a kept one.
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The live server thread itself already uses the shared connections.
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

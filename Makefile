@@ -62,7 +62,7 @@ check: install
 
 bench: install
 	$(BIN)/python -m bench
-	@status=0; for script in certificate_render certificate_memory certificate_verify; do \
+	@status=0; for script in certificate_render certificate_memory certificate_verify status_report; do \
 		echo "$(BIN)/python -m bench.$$script"; $(BIN)/python -m bench.$$script || status=1; \
 	done; exit $$status
 

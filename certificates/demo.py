@@ -1,7 +1,8 @@
 """Demo certification: a program for the demo course, and demo people with certificates in several states.
 
 The people and their history are invented. Dates are set in the past where a state needs it
-(a certificate expiring soon, one expired), so a new user sees every status on day one.
+(a certificate expiring soon, one expired, a course overdue), so a new user sees every status and
+due date on day one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,17 @@ from courses.models import CECategory, CourseHours, CoursePage, LessonCompletion
 from courses.selectors import course_outline
 from courses.services import enrollment_create, lesson_complete
 
-from .models import CECredit, Certificate, CertificateTemplate, Program, ProgramCourse, ProgramHours, RenewalMinimum
+from .assignments import assignment_create
+from .models import (
+    Assignment,
+    CECredit,
+    Certificate,
+    CertificateTemplate,
+    Program,
+    ProgramCourse,
+    ProgramHours,
+    RenewalMinimum,
+)
 from .services import (
     certificate_issue,
     certificate_revoke,
@@ -33,6 +44,9 @@ PROGRAM_NAME = "Perinatal Peer Support Specialist Certificate"
 HOURS = {"Ethics": Decimal(6), "Peer-specific": Decimal(10), "Perinatal and family": Decimal(4)}
 ORGANISATION = "Riverside Regional Peer Certification Board"
 REFLECTION_ANSWER = "I would listen first, share only what helps, and check in with my supervisor."
+# Team members assigned the program, due in 30 days: those without a valid certificate. The demo
+# learner is left to enroll on their own, so their first visit shows a new learner's pages.
+PROGRAM_ASSIGNED = ["bea.nguyen@example.org", "casey.morgan@example.org", "emery.brooks@example.org"]
 
 
 def program_ensure(course: CoursePage) -> tuple[Program, bool]:
@@ -159,4 +173,37 @@ def demo_certification_ensure(*, course: CoursePage, users: dict, admin) -> Prog
     certificate_revoke(
         certificate=revoked, actor=admin, reason="Issued to a duplicate account; see the person's main record."
     )
+    _assignments_ensure(course, program, person, admin)
+    _finished_while_paused(person("bea.nguyen@example.org"), course, program)
     return program
+
+
+def _assignments_ensure(course: CoursePage, program: Program, person, admin) -> None:
+    """The program due in 30 days for the people still working toward it, and one course overdue."""
+    due_on = timezone.localdate() + timedelta(days=30)
+    for email in PROGRAM_ASSIGNED:
+        assignment_create(actor=admin, program=program, user=person(email), due_on=due_on)
+    # Assigned five weeks ago, due five days ago, and not finished. The service refuses due dates in
+    # the past, so this one is written as it would stand today.
+    casey = person("casey.morgan@example.org")
+    overdue = Assignment.objects.create(
+        course=course,
+        user=casey,
+        due_on=timezone.localdate() - timedelta(days=5),
+        assigned_by=person("supervisor@example.org"),
+    )
+    Assignment.objects.filter(pk=overdue.pk).update(created_at=timezone.now() - timedelta(days=35))
+    enrollment_create(user=casey, course=course)
+
+
+def _finished_while_paused(user, course: CoursePage, program: Program) -> None:
+    """Finish the course while the program is paused: passed, awaiting a certificate.
+
+    Paused programs issue nothing. The program is active again once the checks that follow the
+    learner's work have run, so the certificate comes with the next ``issue_certificates`` run.
+    """
+    with transaction.atomic():
+        Program.objects.filter(pk=program.pk).update(active=False)
+        course_finish(user, course)
+        # Registered after the learner's checks, so it runs after them on commit.
+        transaction.on_commit(lambda: Program.objects.filter(pk=program.pk).update(active=True))

@@ -170,3 +170,8 @@ def certification_permissions():
         content_type__app_label="certificates",
         codename__in=["change_certificate", "view_certificate", "view_cecredit"],
     )
+
+
+# Supervisor tracking: the status report, person and team pages, and assignments register their
+# admin URLs and menu items in these modules.
+from . import assignment_hooks, report_hooks, tracking_hooks  # noqa: E402, F401

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from .models import HomePage
+from .models import HomePage, Team
 from .roles import LEARNERS
 
 User = get_user_model()
@@ -58,3 +58,22 @@ def site_home_ensure(*, title: str = "Peer Support Training") -> HomePage:
         site.root_page = existing
         site.save(update_fields=["root_page"])
     return existing
+
+
+def supervises_a_team(user) -> bool:
+    """Whether ``user`` supervises at least one team. Remembered on the user object, so the admin menu,
+    which asks once per item, costs one query per request."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_supervises_a_team"):
+        user._supervises_a_team = Team.objects.filter(supervisors=user).exists()
+    return user._supervises_a_team
+
+
+def role_names(user) -> frozenset[str]:
+    """The role groups ``user`` belongs to, remembered on the user object for the rest of the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_role_names"):
+        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._role_names

@@ -27,3 +27,4 @@ class TeamViewSet(SnippetViewSet):
 
 
 register_snippet(TeamViewSet)
+from . import token_hooks  # noqa: E402, F401

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .hooks import my_learning_panels
 from .models import CourseCatalogPage, CoursePage, LessonPage
 
 
@@ -90,6 +91,7 @@ def my_learning(request):
     context = {
         "courses": selectors.learner_courses(user=request.user),
         "catalog": CourseCatalogPage.objects.live().first(),
+        "panels": my_learning_panels(request),
     }
     return render(request, "courses/my_learning.html", context)
 

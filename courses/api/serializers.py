@@ -2,6 +2,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cms.api import IdField
+
 from ..models import CoursePage
 
 
@@ -33,7 +35,7 @@ class EnrollmentSerializer(serializers.Serializer):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class OpenCourseField(serializers.PrimaryKeyRelatedField):
+class OpenCourseField(IdField):
     def get_queryset(self):
         # Built per request: Wagtail's public() reads the current view restrictions.
         return CoursePage.objects.live().public()

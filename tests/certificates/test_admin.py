@@ -538,9 +538,9 @@ def fill(world, rows: int) -> None:
         ("admin", ISSUED, "object_list", 10),
         ("admin", ISSUED + "?status=valid&q=PSS", "object_list", 10),
         ("admin", AUDIT_LOG, "object_list", 9),
-        ("supervisor", REVIEW, "rows", 11),
+        ("supervisor", REVIEW, "rows", 13),
         ("admin", REVIEW, "rows", 9),
-        ("supervisor", TEAMS, "teams", 11),
+        ("supervisor", TEAMS, "teams", 13),
         ("admin", TEAMS, "teams", 9),
     ],
 )

@@ -2,8 +2,11 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from certificates.models import CECredit, Certificate, CertificateEvent, Program
+from certificates.models import Assignment, CECredit, Certificate, CertificateEvent, Program
+from certificates.tracking import status_rows, visible_people
+from cms.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +32,36 @@ def test_demo_team_has_certificates_in_every_state(capsys, django_capture_on_com
     pending = CECredit.objects.get(state=CECredit.State.PENDING)
     assert pending.user.email == "dee.washington@example.org"
     program = Program.objects.get()
-    assert program.renews and program.validity_months == 24
+    assert program.renews and program.validity_months == 24 and program.active
+
+
+def test_demo_team_shows_every_status_and_due_dates(django_capture_on_commit_callbacks, django_user_model):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    supervisor = django_user_model.objects.get(email="supervisor@example.org")
+    team = Team.objects.get()
+    rows = {r.person.email: r for r in status_rows(people=list(visible_people(supervisor, team=team)))}
+    assert {email: row.status for email, row in rows.items()} == {
+        "learner@example.org": "not_started",
+        "alex.rivera@example.org": "certified",
+        "bea.nguyen@example.org": "passed",
+        "casey.morgan@example.org": "in_progress",
+        "dee.washington@example.org": "expiring",
+        "emery.brooks@example.org": "expired",
+        "frankie.okoro@example.org": "revoked",
+    }
+    # Bea finished while the program was paused: nothing issued until the next check.
+    assert not Certificate.objects.filter(user__email="bea.nguyen@example.org").exists()
+    due = {email for email, row in rows.items() if row.due_on}
+    assert due == {"bea.nguyen@example.org", "casey.morgan@example.org", "emery.brooks@example.org"}
+    # Casey's overdue course is part of the program, so her program row is overdue too.
+    assert {email for email, row in rows.items() if row.overdue} == {"casey.morgan@example.org"}
+    overdue = Assignment.objects.get(course__isnull=False)
+    assert overdue.user.email == "casey.morgan@example.org"
+    assert overdue.created_at.date() < overdue.due_on < timezone.localdate()
+    # The demo learner is assigned nothing and enrolled in nothing: their first visit is a new learner's.
+    learner = django_user_model.objects.get(email="learner@example.org")
+    assert not Assignment.objects.filter(user=learner).exists() and not learner.enrollments.exists()
 
 
 def test_second_run_changes_nothing():

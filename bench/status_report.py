@@ -1,0 +1,280 @@
+"""Supervisor tracking pages at 10,000 learners on gunicorn, run by `make bench`. Not part of the test suite.
+
+Creates a scratch PostgreSQL database (127.0.0.1:5432, user postgres; skipped when the server
+does not answer), migrates it and collects static files with the production settings, then loads
+the demo (`load_demo`) and `generate_load_data --learners 10000 --teams 200` with the development
+settings, which allow demo content. It serves the site with gunicorn (production settings, 2 sync
+workers, DATABASE_CONN_MAX_AGE=60) and, after a warm-up, requests each URL one request at a time:
+the status report's first page as an administrator and as the supervisor of a 50-person team, that
+team's page, and the team's status in the API with a Bearer token. Sessions are created directly
+in the database, as logging in would. Then it checks that the CSV export of every row streams:
+on a new one-worker gunicorn each time, the growth of the worker's peak resident memory (VmHWM)
+for the report's first page, the CSV export and the Excel export, with time to first byte.
+Targets: p95 under 300 ms for each URL, and the CSV export growing the worker by less than the
+file's size beyond what the first page (which builds the same rows) grows it.
+Exits non-zero when a target is missed. Everything it made is removed at the end.
+"""
+
+import http.client
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.certificate_verify import BIN, ROOT, fetch, free_port, manage, scratch_database
+
+LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
+TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
+WARMUP = 5
+P95_TARGET_MS = 300
+
+
+def seed() -> None:
+    """Run inside the benchmark's environment: sessions for an administrator and a supervisor, and an API token."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
+
+    from cms.models import Team, User
+    from cms.tokens import api_token_create
+
+    def session(user) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    team = (
+        Team.objects.filter(name__startswith="Peer team")
+        .annotate(size=Count("members"))
+        .filter(size__gte=50)
+        .order_by("size", "pk")
+        .first()
+    )
+    supervisor = team.supervisors.get()
+    _, token = api_token_create(user=supervisor, name="Benchmark")
+    print(
+        json.dumps(
+            {
+                "cookie": settings.SESSION_COOKIE_NAME,
+                "admin": session(admin),
+                "supervisor": session(supervisor),
+                "team": team.pk,
+                "team_size": team.size,
+                "token": token,
+            }
+        )
+    )
+
+
+@contextmanager
+def gunicorn(env: dict, port: int, workers: int):
+    """The site on gunicorn with sync workers; stopped (with its workers) on exit."""
+    server = subprocess.Popen(  # noqa: S603
+        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + ["--timeout", "120", "cms.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(150):
+            try:
+                if fetch(f"http://127.0.0.1:{port}/bench/minimal/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not answer within 30 seconds")
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def request(port: int, path: str, headers: dict) -> tuple[int, float, float, int]:
+    """One GET: status, seconds to the first body byte, seconds in all, body length."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+    response = connection.getresponse()
+    first = response.read(1)
+    first_byte = time.perf_counter() - started
+    size = len(first)
+    while chunk := response.read(65536):
+        size += len(chunk)
+    total = time.perf_counter() - started
+    connection.close()
+    return response.status, first_byte, total, size
+
+
+def measure(port: int, path: str, headers: dict) -> dict:
+    for _ in range(WARMUP):
+        status, *_ = request(port, path, headers)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    times = []
+    for _ in range(REQUESTS):
+        status, _first, total, size = request(port, path, headers)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        times.append(total * 1000)
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "rps": 1000 / statistics.mean(times), "bytes": size}
+
+
+def workers(server: subprocess.Popen) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+
+
+def peak_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM")
+
+
+def memory_check(env: dict, port: int, headers: dict, path: str) -> dict:
+    """One request on a new one-worker gunicorn: time to first byte, and growth of the worker's peak memory."""
+    with gunicorn(env, port, workers=1) as server:
+        (worker,) = workers(server)
+        request(port, "/bench/minimal/", {})
+        before = peak_rss_kb(worker)
+        status, first_byte, total, size = request(port, path, headers)
+        if status != 200 or workers(server) != [worker]:
+            raise RuntimeError(f"{path} answered {status}")
+        return {
+            "first_byte_ms": first_byte * 1000,
+            "total_ms": total * 1000,
+            "bytes": size,
+            "growth_kb": peak_rss_kb(worker) - before,
+        }
+
+
+def main() -> bool:
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="pss-bench-") as tmp:
+        folder = Path(tmp)
+        keygen_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
+        signing_key = manage(keygen_env, "credential_keygen")
+        port = free_port()
+        with scratch_database(f"pss_bench_status_{os.getpid()}_{int(time.time())}", folder) as (database_url, vendor):
+            if not vendor.startswith("PostgreSQL"):
+                print(
+                    "Supervisor tracking at 10,000 learners: skipped, PostgreSQL at 127.0.0.1:5432 does not answer.\n"
+                )
+                return True
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "bench.verify_settings",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "CREDENTIAL_SIGNING_KEY": signing_key,
+                "DATABASE_URL": database_url,
+                "DATABASE_CONN_MAX_AGE": "60",
+                "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+                "DJANGO_MEDIA_ROOT": str(folder / "media"),
+                "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
+                "BENCH_STATIC_ROOT": str(folder / "static"),
+                "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
+            }
+            env.pop("REDIS_URL", None)
+            manage(env, "migrate", "--no-input", "-v", "0")
+            manage(env, "collectstatic", "--no-input", "-v", "0")
+            loading = {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DJANGO_DEBUG": "0"}
+            started = time.perf_counter()
+            manage(loading, "load_demo")
+            demo_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            summary = manage(loading, "generate_load_data", "--learners", str(LEARNERS), "--teams", str(TEAMS))
+            generate_seconds = time.perf_counter() - started
+            seeded = json.loads(
+                subprocess.check_output(
+                    [sys.executable, "-m", "bench.status_report", "seed"], cwd=ROOT, env=env
+                ).splitlines()[-1]
+            )
+            admin = {"Cookie": f"{seeded['cookie']}={seeded['admin']}"}
+            supervisor = {"Cookie": f"{seeded['cookie']}={seeded['supervisor']}"}
+            bearer = {"Authorization": f"Bearer {seeded['token']}"}
+            team = seeded["team"]
+            urls = [
+                ("status report, administrator (all teams)", "/admin/reports/certification-status/", admin),
+                (
+                    f"status report, supervisor ({seeded['team_size']} people)",
+                    "/admin/reports/certification-status/",
+                    supervisor,
+                ),
+                ("team page, supervisor", f"/admin/teams/{team}/status/", supervisor),
+                ("API team status, Bearer token", f"/api/v1/teams/{team}/status/", bearer),
+            ]
+            results = {}
+            with gunicorn(env, port, workers=2):
+                for label, path, headers in urls:
+                    results[label] = measure(port, path, headers)
+            report = "/admin/reports/certification-status/"
+            exports = {
+                "first page": memory_check(env, port, admin, report),
+                "csv": memory_check(env, port, admin, report + "?export=csv"),
+                "xlsx": memory_check(env, port, admin, report + "?export=xlsx"),
+            }
+
+    print(
+        f"Supervisor tracking: {LEARNERS:,} learners in {TEAMS} teams, {vendor}, production settings, gunicorn "
+        f"2 sync workers, DATABASE_CONN_MAX_AGE=60, {REQUESTS} sequential requests per URL after {WARMUP} warm-up"
+    )
+    print(f"  load_demo {demo_seconds:.0f}s, generate_load_data {generate_seconds:.0f}s")
+    print("  " + "\n  ".join(line for line in summary.splitlines() if line.startswith("  ")))
+    print(f"  load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after\n")
+    print("| URL | p50 ms | p95 ms | p99 ms | requests/s | KB | p95 under 300 ms |")
+    print("|---|---|---|---|---|---|---|")
+    clean = True
+    for label, report in results.items():
+        met = report["p95"] < P95_TARGET_MS
+        clean = clean and met
+        print(
+            f"| {label} | {report['p50']:.0f} | {report['p95']:.0f} | {report['p99']:.0f} | {report['rps']:.1f} "
+            f"| {report['bytes'] / 1024:.0f} | {'met' if met else 'MISSED'} |"
+        )
+    print("\nThe report as the administrator, first request on a new one-worker gunicorn:\n")
+    print("| response | size KB | first byte ms | total ms | worker peak RSS growth MB | CSV streams |")
+    print("|---|---|---|---|---|---|")
+    page = exports["first page"]
+    for kind, report in exports.items():
+        verdict = ""
+        if kind == "csv":
+            # Streaming means the export holds the rows the page holds too, but never the whole file at once.
+            met = report["growth_kb"] - page["growth_kb"] < report["bytes"] / 1024
+            clean = clean and met
+            verdict = "met" if met else "MISSED"
+        print(
+            f"| {kind} | {report['bytes'] / 1024:,.0f} | {report['first_byte_ms']:.0f} | {report['total_ms']:.0f} "
+            f"| {report['growth_kb'] / 1024:,.1f} | {verdict} |"
+        )
+    print()
+    return clean
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["seed"]:
+        seed()
+    else:
+        sys.exit(0 if main() else 1)

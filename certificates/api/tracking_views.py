@@ -1,0 +1,162 @@
+"""Supervisors' integration API: their teams, status rows, people's certificates, and assignments.
+
+Every response goes through ``tracking.visible_teams`` / ``visible_people``: a supervisor gets a 404
+for any team or person outside the teams they supervise, exactly as on the admin pages.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.generics import CreateAPIView, DestroyAPIView, ListAPIView
+from rest_framework.permissions import BasePermission, IsAuthenticated
+
+from cms.tokens import ApiTokenRateThrottle
+
+from ..assignments import assignment_delete, manageable_assignments
+from ..models import Certificate, Program, ProgramCourse
+from ..tracking import (
+    filter_rows,
+    person_for_viewer,
+    sort_rows,
+    status_rows,
+    team_for_viewer,
+    visible_people,
+    visible_teams,
+)
+from .serializers import NotFoundSerializer, VerificationSerializer
+from .tracking_serializers import AssignmentSerializer, StatusQuerySerializer, StatusRowSerializer, TeamSerializer
+
+NOT_FOUND = OpenApiResponse(NotFoundSerializer, description="Not one of the teams or people you can see.")
+
+
+class SupervisesPeople(BasePermission):
+    """Administrators and supervisors of at least one team."""
+
+    message = "Only supervisors and administrators can use this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_superuser or user.supervised_teams.exists()))
+
+
+class TrackingView:
+    permission_classes = [IsAuthenticated, SupervisesPeople]
+    throttle_classes = [ApiTokenRateThrottle]
+
+
+def active_programs(program: Program | None = None) -> list[Program]:
+    programs = Program.objects.filter(active=True).prefetch_related(
+        Prefetch("required_courses", queryset=ProgramCourse.objects.select_related("course"))
+    )
+    if program is not None:
+        programs = programs.filter(pk=program.pk)
+    return list(programs)
+
+
+@extend_schema_view(get=extend_schema(summary="Teams I can see"))
+class TeamList(TrackingView, ListAPIView):
+    """All teams for administrators; the teams they supervise for supervisors."""
+
+    serializer_class = TeamSerializer
+
+    def get_queryset(self):
+        return (
+            visible_teams(self.request.user)
+            .annotate(member_count=Count("members", filter=Q(members__is_active=True), distinct=True))
+            .order_by("name")
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="A team's status",
+        parameters=[StatusQuerySerializer],
+        responses={200: StatusRowSerializer(many=True), 404: NOT_FOUND},
+    )
+)
+class TeamStatus(TrackingView, ListAPIView):
+    """One row per member and active program, filtered and sorted like the status report."""
+
+    serializer_class = StatusRowSerializer
+
+    def get_queryset(self):
+        team = team_for_viewer(self.request.user, self.kwargs["team_id"])
+        query = StatusQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        rows = status_rows(
+            people=list(visible_people(self.request.user, team=team)), programs=active_programs(options.get("program"))
+        )
+        rows = filter_rows(
+            rows,
+            status=options.get("status", ""),
+            expiring_within=options.get("expiring_within"),
+            overdue=options["overdue"],
+        )
+        return sort_rows(rows, options["order"])
+
+
+@extend_schema_view(
+    get=extend_schema(summary="A person's status", responses={200: StatusRowSerializer(many=True), 404: NOT_FOUND})
+)
+class PersonStatus(TrackingView, ListAPIView):
+    """A person's row in each active program."""
+
+    serializer_class = StatusRowSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        person = person_for_viewer(self.request.user, self.kwargs["person_id"])
+        return sort_rows(status_rows(people=[person], programs=active_programs()), "program")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="A person's certificates", responses={200: VerificationSerializer(many=True), 404: NOT_FOUND}
+    )
+)
+class PersonCertificates(TrackingView, ListAPIView):
+    """Every certificate the person holds or held, current first, each with its verification URL."""
+
+    serializer_class = VerificationSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        person = person_for_viewer(self.request.user, self.kwargs["person_id"])
+        return (
+            Certificate.objects.filter(user=person)
+            .select_related("superseded_by")
+            .order_by("-is_current", "-issued_at")
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Assign a course or program",
+        responses={
+            201: AssignmentSerializer,
+            400: OpenApiResponse(description="Errors by field name."),
+            403: OpenApiResponse(NotFoundSerializer, description="You cannot assign work."),
+        },
+    )
+)
+class AssignmentCreate(CreateAPIView):
+    """Assign a course or a program, with a due date, to a team you supervise or to one of its members.
+
+    Administrators and trainers may assign anything to anyone.
+    """
+
+    serializer_class = AssignmentSerializer
+    throttle_classes = [ApiTokenRateThrottle]
+
+
+@extend_schema_view(delete=extend_schema(summary="Remove an assignment", responses={204: None, 404: NOT_FOUND}))
+class AssignmentDelete(DestroyAPIView):
+    """Remove an assignment of one of your teams or of one of their members. Enrollments and progress stay."""
+
+    throttle_classes = [ApiTokenRateThrottle]
+
+    def get_queryset(self):
+        return manageable_assignments(self.request.user)
+
+    def perform_destroy(self, instance):
+        assignment_delete(actor=self.request.user, assignment=instance)

@@ -1,0 +1,14 @@
+"""Email people about assigned work: 7 days before it is due, and once it is overdue; each reminder once.
+
+Run it daily from cron or a scheduler, e.g. ``30 6 * * * manage.py send_due_reminders``.
+Running it twice, or from two machines at once, sends nothing twice.
+"""
+
+from certificates.assignments import due_reminders_send
+from certificates.management.reminders import ReminderCommand, service
+
+
+class Command(ReminderCommand):
+    help = "Send due-date reminders for assigned courses and programs: 7 days before, and once overdue."
+    noun = "due-date reminder"
+    send = service(due_reminders_send)

@@ -1,0 +1,29 @@
+"""The certification status report: its admin URL and its entry under Reports."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .report_views import StatusReportView, may_view_status_report
+
+
+class StatusReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_view_status_report(request.user)
+
+
+@hooks.register("register_admin_urls")
+def status_report_urls():
+    return [path("reports/certification-status/", StatusReportView.as_view(), name="certification_status_report")]
+
+
+@hooks.register("register_reports_menu_item")
+def status_report_menu_item():
+    return StatusReportMenuItem(
+        _("Certification status"),
+        reverse("certification_status_report"),
+        name="certification-status",
+        icon_name="list-ul",
+        order=100,
+    )

@@ -1,0 +1,155 @@
+"""Supervisors' person and team pages in the admin.
+
+Who may open which person or team is decided only by ``tracking.visible_teams`` and
+``tracking.visible_people``: anyone else gets "not found", so nobody learns who exists. Each page
+runs a fixed number of queries, whatever the number of people or attempts.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from assessments.models import Attempt
+from cms.services import supervises_a_team
+from courses.selectors import learner_courses
+
+from .models import Certificate
+from .profiles import (
+    DEFAULT_MASTERY,
+    competency_profile,
+    expiring_by_month,
+    status_counts,
+    team_competency_profile,
+    weakest_competencies,
+)
+from .selectors import learner_ledger
+from .tracking import person_for_viewer, team_for_viewer, visible_people, visible_teams
+
+TEAMS_INDEX = "tracking_teams"
+
+
+def may_track_teams(user) -> bool:
+    """Administrators, and supervisors of at least one team: the people the "My teams" menu is for."""
+    return user.is_authenticated and (user.is_superuser or supervises_a_team(user))
+
+
+def _with_widths(rows: list, value) -> list[dict]:
+    """Each row with its bar length as a share of the largest value (the largest fills the track)."""
+    largest = max((value(row) for row in rows), default=0)
+    return [{"row": row, "width": round(100 * value(row) / largest) if largest else 0} for row in rows]
+
+
+class TrackingView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "group"
+
+    def get_breadcrumbs_items(self):
+        teams = {"url": reverse(TEAMS_INDEX), "label": _("My teams")}
+        return [*self.breadcrumbs_items, teams, *self.extra_breadcrumbs(), {"url": "", "label": self.get_page_title()}]
+
+    def extra_breadcrumbs(self) -> list[dict]:
+        return []
+
+
+class TeamIndexView(TrackingView):
+    """The teams this person may follow, with how many people are on each."""
+
+    template_name = "certificates/tracking/team_index.html"
+    page_title = _("My teams")
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        teams = visible_teams(self.request.user).annotate(
+            people=Count("members", filter=Q(members__is_active=True), distinct=True)
+        )
+        context["teams"] = [{"team": team, "url": reverse("tracking_team", args=[team.pk])} for team in teams]
+        return context
+
+
+class TeamStatusView(TrackingView):
+    """One team: how many people are in each status, certificates expiring by month, weakest competencies."""
+
+    template_name = "certificates/tracking/team.html"
+
+    @cached_property
+    def team(self):
+        return team_for_viewer(self.request.user, self.kwargs["team_id"])
+
+    def get_page_title(self):
+        return self.team.name
+
+    def get_page_subtitle(self):
+        return _("Team status")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        people = list(visible_people(self.request.user, team=self.team).order_by("full_name", "email"))
+        months = expiring_by_month(people=people, today=today)
+        weakest = weakest_competencies(team_competency_profile(people=people))
+        context.update(
+            team=self.team,
+            people=[{"person": p, "url": reverse("tracking_person", args=[p.pk])} for p in people],
+            statuses=status_counts(people=people, today=today),
+            months=_with_widths(months, lambda m: m.count),
+            expiring_total=sum(m.count for m in months),
+            weakest=weakest,
+            default_mastery=DEFAULT_MASTERY,
+        )
+        return context
+
+
+class PersonView(TrackingView):
+    """One person: teams, courses, quiz attempts, certificates, CE hours and competency profile."""
+
+    template_name = "certificates/tracking/person.html"
+
+    @cached_property
+    def person(self):
+        return person_for_viewer(self.request.user, self.kwargs["person_id"])
+
+    def get_page_title(self):
+        return self.person.full_name or self.person.email
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.person
+        followed = set(visible_teams(self.request.user).values_list("pk", flat=True))
+        teams = [
+            {"team": team, "url": reverse("tracking_team", args=[team.pk]) if team.pk in followed else ""}
+            for team in person.teams.all()
+        ]
+        attempts = (
+            Attempt.objects.filter(user=person, submitted_at__isnull=False)
+            .select_related("quiz")
+            .only("number", "submitted_at", "score", "passed", "quiz__title")
+            .order_by("-submitted_at", "-pk")
+        )
+        certificates = [
+            {
+                "certificate": certificate,
+                "status": certificate.current_status,
+                "verification_path": certificate.get_verification_path(),
+                "pdf_url": reverse("certificate-pdf", args=[certificate.serial]),
+            }
+            for certificate in Certificate.objects.filter(user=person).order_by("-issued_at", "-pk")
+        ]
+        context.update(
+            person=person,
+            teams=teams,
+            courses=learner_courses(user=person),
+            attempts=list(attempts),
+            certificates=certificates,
+            ledger=learner_ledger(user=person),
+            profile=competency_profile(user=person),
+            default_mastery=DEFAULT_MASTERY,
+        )
+        return context

@@ -1,0 +1,125 @@
+"""Personal API tokens: who may hold them, creating and revoking them, and authenticating API requests.
+
+Tokens are Wagtail's own ``APIToken`` records: only a keyed SHA-256 digest is stored, with a short
+prefix to tell tokens apart, and the token itself is shown once, when it is created. Supervisors
+and administrators hold tokens to read their teams' status from other systems; a token acts with
+exactly its owner's access.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+from wagtail.models import APIToken
+
+from .services import supervises_a_team
+
+THROTTLE_SCOPE = "api_token"
+DEFAULT_RATE = "120/minute"
+# ``last_used_at`` is written at most this often per token, so busy integrations do not write on every request.
+LAST_USED_INTERVAL_SECONDS = 60
+
+
+def may_hold_api_tokens(user) -> bool:
+    """People with admin access who are administrators or supervise a team."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    return user.is_superuser or supervises_a_team(user)
+
+
+def user_api_tokens(*, user) -> QuerySet[APIToken]:
+    """A person's own tokens, newest first, revoked ones included."""
+    return APIToken.objects.filter(user=user).order_by("-created", "-pk")
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[APIToken, str]:
+    """Create a token for ``user``; returns the record and the token itself, which is never stored."""
+    return APIToken.create_token(user=user, name=name.strip())
+
+
+@transaction.atomic
+def api_token_revoke(*, token: APIToken) -> None:
+    """Revoke a token for good; requests carrying it are refused from now on. Revoking twice changes nothing."""
+    if token.revoked_at is None:
+        token.revoke()
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    """``Authorization: Bearer <token>``. An unknown or revoked token, or one whose owner is inactive, gets a 401.
+
+    Requests without a bearer token fall through to the other authentication classes (the site's sessions),
+    and a bearer token takes precedence over a session cookie sent with it.
+    """
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(parts) != 2:  # noqa: PLR2004
+            raise exceptions.AuthenticationFailed("The Authorization header must be “Bearer” and one token.")
+        try:
+            presented = parts[1].decode()
+        except UnicodeDecodeError as error:
+            raise exceptions.AuthenticationFailed("This token is not valid.") from error
+        token = (
+            APIToken.objects.select_related("user")
+            .filter(key_hash__in=APIToken.candidate_key_hashes(presented), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("This token is not valid or has been revoked.")
+        self._touch(token)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        # Only a request that tried a token is told to use one (401); others keep the session's 403.
+        parts = get_authorization_header(request).split()
+        return self.keyword if parts and parts[0].lower() == self.keyword.lower().encode() else None
+
+    @staticmethod
+    def _touch(token: APIToken) -> None:
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= LAST_USED_INTERVAL_SECONDS:
+            APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+
+
+class ApiTokenRateThrottle(SimpleRateThrottle):
+    """Limits requests per token (``DEFAULT_THROTTLE_RATES["api_token"]``, 120 a minute unless set).
+
+    Requests made with the site's session are not limited here.
+    """
+
+    scope = THROTTLE_SCOPE
+
+    def get_rate(self):
+        # Read at request time, so a changed REST_FRAMEWORK setting applies without a restart of the class.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_RATE
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, APIToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "cms.tokens.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token, created under “API tokens” in the admin.",
+        }

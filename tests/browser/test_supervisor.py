@@ -1,0 +1,118 @@
+"""A supervisor in a real browser: the certification status report, one person's page and the team's page.
+
+The demo supervisor logs into the admin, opens Reports > Certification status, sees everyone on
+the demo team with their status, narrows the report to certificates expiring within 90 days, and
+follows the one person left to their page (competency chart and the same numbers as a table) and on
+to the team's page. Each page must have no serious or critical axe violations, exactly one h1 and
+no broken id references, on a desktop and on a phone.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from cms.models import Team
+from tests.browser.conftest import DEMO_PASSWORD, TIMEOUT_MS
+from tests.browser.test_accessibility import (
+    BLOCKING_IMPACTS,
+    _format_violations,
+    assert_idrefs_resolve,
+    assert_one_h1,
+)
+
+pytestmark = pytest.mark.browser
+
+SUPERVISOR = "supervisor@example.org"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+# The demo team, as load_demo leaves it: one person in every status of the demo program.
+DEMO_TEAM_STATUSES = {
+    "Jordan Avery Ellis": "Not started",
+    "Alex Rivera": "Certified",
+    "Beatriz Nguyen": "Passed, awaiting certificate",
+    "Casey Morgan": "In progress",
+    "Deandra Washington": "Expiring",
+    "Emery Brooks": "Expired",
+    "Frankie Okoro": "Revoked",
+}
+
+
+def _audit(page, label: str) -> None:
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not violations, f"axe found violations on {label} ({page.url}):\n" + _format_violations(violations)
+    assert_one_h1(page, label)
+    assert_idrefs_resolve(page, label)
+
+
+def _admin_log_in(page, email: str) -> None:
+    page.goto("/admin/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def _report_rows(page):
+    return page.get_by_role("table").locator("tbody tr")
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_supervisor_follows_the_report_to_a_person_and_the_team(browser, live_server, demo, size):
+    context = browser.new_context(viewport=VIEWPORTS[size], base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    team = Team.objects.get()
+    try:
+        page = context.new_page()
+        _admin_log_in(page, SUPERVISOR)
+
+        # Reports > Certification status, from the admin menu.
+        if size == "phone":
+            page.get_by_role("button", name="Toggle sidebar").click()
+        page.get_by_role("button", name="Reports").click()
+        page.get_by_role("link", name="Certification status").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Certification status")
+        rows = _report_rows(page)
+        expect(rows).to_have_count(len(DEMO_TEAM_STATUSES))
+        for name, status in DEMO_TEAM_STATUSES.items():
+            row = rows.filter(has=page.get_by_role("link", name=name, exact=True))
+            expect(row).to_have_count(1)
+            expect(row).to_contain_text(status)
+            expect(row).to_contain_text(team.name)
+        _audit(page, f"certification status report ({size})")
+
+        # Certificates expiring within 90 days: Deandra only.
+        page.get_by_label("Certificate expires within").select_option(label="90 days")
+        page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_url(re.compile(r"expiring=90"))
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("Deandra Washington")
+        expect(page.get_by_text("1 row", exact=True)).to_be_visible()
+        _audit(page, f"certification status report, expiring within 90 days ({size})")
+
+        # Her page: the competency chart, each bar with its number, and the same numbers as a table.
+        rows.first.get_by_role("link", name="Deandra Washington").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Deandra Washington")
+        chart = page.locator(".tracking-bars")
+        bars = chart.locator(".tracking-bar")
+        expect(bars.first).to_be_visible()
+        count = bars.count()
+        assert count >= 2, f"expected a bar per competency, found {count}"
+        for index in range(count):
+            expect(bars.nth(index)).to_contain_text(re.compile(r"\d+%"))
+            width = bars.nth(index).locator(".tracking-bar__fill").evaluate("el => el.style.width")
+            assert re.fullmatch(r"\d+%", width), f"bar {index} has width {width!r}"
+        table = page.get_by_role("table", name="Competency profile")
+        expect(table.locator("tbody tr")).to_have_count(count)
+        expect(page.get_by_role("heading", level=2, name="Certificates")).to_be_visible()
+        _audit(page, f"person page ({size})")
+
+        # On to the team's page.
+        page.get_by_role("main").get_by_role("link", name=team.name).first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(team.name)
+        _audit(page, f"team page ({size})")
+    finally:
+        context.close()

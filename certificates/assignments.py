@@ -273,12 +273,18 @@ def due_reminders_send(*, today: date | None = None) -> int:
         .select_related("course", "program", "team", "user")
         .prefetch_related("reminders")
     )
+    # The same work assigned twice (to the team and to the person) is reminded of once.
+    reminded = set(
+        DueReminder.objects.filter(assignment__in=assignments).values_list(
+            "user_id", "assignment__course_id", "assignment__program_id", "kind"
+        )
+    )
     sent = 0
     for assignment in assignments:
         kind = DueReminder.Kind.OVERDUE if assignment.due_on < today else DueReminder.Kind.SOON
-        already = {(r.user_id, r.kind) for r in assignment.reminders.all()}
         for person in _assigned_people(assignment):
-            if (person.pk, kind) in already or (person.pk, DueReminder.Kind.OVERDUE) in already:
+            work = (person.pk, assignment.course_id, assignment.program_id)
+            if (*work, kind) in reminded or (*work, DueReminder.Kind.OVERDUE) in reminded:
                 continue
             if _done(person, assignment):
                 continue
@@ -288,5 +294,6 @@ def due_reminders_send(*, today: date | None = None) -> int:
             except IntegrityError:
                 continue  # another run sent it
             _send_due_reminder(assignment, person, kind, today)
+            reminded.add((*work, kind))
             sent += 1
     return sent

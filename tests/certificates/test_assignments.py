@@ -275,3 +275,24 @@ def test_delete_asks_first_and_is_scoped(client, world):
     assert not Assignment.objects.filter(pk=theirs.pk).exists()
     assert client.post(reverse("certificate_assignments:delete", args=[other.pk])).status_code == 404
     assert Assignment.objects.filter(pk=other.pk).exists()
+
+
+def test_work_assigned_both_to_the_team_and_to_the_person_is_reminded_of_once(mailoutbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from certificates.assignments import due_reminders_send
+    from certificates.models import Assignment
+    from tests.factories import LearnerFactory, TeamFactory, build_program
+
+    program = build_program([])
+    person = LearnerFactory()
+    team = TeamFactory()
+    team.members.add(person)
+    due = timezone.localdate() + timedelta(days=5)
+    Assignment.objects.create(program=program, team=team, due_on=due)
+    Assignment.objects.create(program=program, user=person, due_on=due)
+    assert due_reminders_send() == 1
+    assert due_reminders_send() == 0
+    assert len(mailoutbox) == 1

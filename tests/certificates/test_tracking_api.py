@@ -296,3 +296,38 @@ def test_each_token_is_limited_to_its_rate(world):
         assert "detail" in response.json()
         # Another token has its own allowance.
         assert bearer(world["supervisor"]).get("/api/v1/teams/").status_code == 200
+
+
+# Queries ------------------------------------------------------------------------------------
+
+
+def test_team_status_runs_the_same_number_of_queries_for_5_and_50_people(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = bearer(world["supervisor"])
+    url = f"/api/v1/teams/{world['team'].pk}/status/"
+    client.get(url)  # the token's first use records when it was used; later ones within a minute do not
+    counts = []
+    for size in (5, 50):
+        extra = size - world["team"].members.count()
+        people = LearnerFactory.create_batch(extra)
+        world["team"].members.add(*people)
+        for person in people[::3]:
+            certificate_issue(user=person, program=world["program"])
+        Assignment.objects.create(program=world["program"], user=people[0], due_on=timezone.localdate())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"page_size": 100})
+        assert response.status_code == 200 and response.json()["count"] == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_work_due_today_is_not_overdue_and_overdue_tomorrow(world):
+    from certificates.tracking import status_rows
+
+    Assignment.objects.create(program=world["program"], user=world["ben"], due_on=timezone.localdate())
+    [row] = status_rows(people=[world["ben"]], programs=[world["program"]])
+    assert row.due_on == timezone.localdate() and not row.overdue
+    [row] = status_rows(people=[world["ben"]], programs=[world["program"]], today=timezone.localdate() + timedelta(1))
+    assert row.overdue

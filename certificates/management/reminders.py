@@ -1,18 +1,15 @@
 """What the daily reminder commands share: a --today option, and sending through one service."""
 
-from collections.abc import Callable
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 
 class ReminderCommand(BaseCommand):
-    """A daily reminder job: ``send(today=...)`` returns how many reminders went out."""
+    """A daily reminder job. Subclasses set ``service``: a function taking ``today`` and returning how many were sent."""
 
     noun = "reminder"
-
-    def send(self, *, today: date | None) -> int:
-        raise NotImplementedError
+    service = staticmethod(lambda *, today: 0)
 
     def add_arguments(self, parser):
         parser.add_argument("--today", help="Pretend today is this date (YYYY-MM-DD), to catch up or to test.")
@@ -22,10 +19,5 @@ class ReminderCommand(BaseCommand):
             day = date.fromisoformat(today) if today else None
         except ValueError as error:
             raise CommandError(f"--today must be a date like 2026-11-27, not {today!r}.") from error
-        sent = self.send(today=day)
+        sent = self.service(today=day)
         self.stdout.write(self.style.SUCCESS(f"Sent {sent} {self.noun}{'s' if sent != 1 else ''}."))
-
-
-def service(function: Callable[..., int]):
-    """Wrap a service as a ``send`` method."""
-    return lambda self, *, today: function(today=today)

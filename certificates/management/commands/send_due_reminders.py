@@ -5,10 +5,10 @@ Running it twice, or from two machines at once, sends nothing twice.
 """
 
 from certificates.assignments import due_reminders_send
-from certificates.management.reminders import ReminderCommand, service
+from certificates.management.reminders import ReminderCommand
 
 
 class Command(ReminderCommand):
     help = "Send due-date reminders for assigned courses and programs: 7 days before, and once overdue."
     noun = "due-date reminder"
-    send = service(due_reminders_send)
+    service = staticmethod(due_reminders_send)

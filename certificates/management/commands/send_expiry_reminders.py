@@ -4,11 +4,11 @@ Run it daily from cron or a scheduler, e.g. ``15 6 * * * manage.py send_expiry_r
 Running it twice, or from two machines at once, sends nothing twice.
 """
 
-from certificates.management.reminders import ReminderCommand, service
+from certificates.management.reminders import ReminderCommand
 from certificates.services import expiry_reminders_send
 
 
 class Command(ReminderCommand):
     help = "Send expiry reminders 90, 30 and 7 days before certificates expire, once each."
     noun = "expiry reminder"
-    send = service(expiry_reminders_send)
+    service = staticmethod(expiry_reminders_send)

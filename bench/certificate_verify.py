@@ -139,11 +139,11 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int):
+def gunicorn(env: dict, port: int, workers: int = WORKERS, timeout: int = 30):
     """The site on gunicorn with sync workers; stopped (with its workers) on exit."""
     server = subprocess.Popen(  # noqa: S603
-        [BIN / "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-        + ["cms.wsgi:application"],
+        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+        + ["--timeout", str(timeout), "cms.wsgi:application"],
         cwd=ROOT,
         env=env,
     )

@@ -25,10 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from bench.certificate_verify import BIN, ROOT, fetch, free_port, manage, scratch_database
+from bench.certificate_verify import ROOT, free_port, gunicorn, manage, scratch_database
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
 TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
@@ -82,35 +81,6 @@ def seed() -> None:
     )
 
 
-@contextmanager
-def gunicorn(env: dict, port: int, workers: int):
-    """The site on gunicorn with sync workers; stopped (with its workers) on exit."""
-    server = subprocess.Popen(  # noqa: S603
-        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-        + ["--timeout", "120", "cms.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(150):
-            try:
-                if fetch(f"http://127.0.0.1:{port}/bench/minimal/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not answer within 30 seconds")
-        yield server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
 def request(port: int, path: str, headers: dict) -> tuple[int, float, float, int]:
     """One GET: status, seconds to the first body byte, seconds in all, body length."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -155,7 +125,7 @@ def peak_rss_kb(pid: int) -> int:
 
 def memory_check(env: dict, port: int, headers: dict, path: str) -> dict:
     """One request on a new one-worker gunicorn: time to first byte, and growth of the worker's peak memory."""
-    with gunicorn(env, port, workers=1) as server:
+    with gunicorn(env, port, workers=1, timeout=120) as server:
         (worker,) = workers(server)
         request(port, "/bench/minimal/", {})
         before = peak_rss_kb(worker)
@@ -228,7 +198,7 @@ def main() -> bool:
                 ("API team status, Bearer token", f"/api/v1/teams/{team}/status/", bearer),
             ]
             results = {}
-            with gunicorn(env, port, workers=2):
+            with gunicorn(env, port, workers=2, timeout=120):
                 for label, path, headers in urls:
                     results[label] = measure(port, path, headers)
             report = "/admin/reports/certification-status/"

@@ -3,12 +3,16 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, SnippetViewSet
 
+from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
+
+from . import audit, privacy
 from .admin_views import GiftImportView, QuizStatisticsView
 from .forms import QuizForm
 from .models import Competency, Quiz
@@ -129,3 +133,13 @@ class QuizViewSet(SnippetViewSet):
 
 
 register_snippet(QuizViewSet)
+
+
+@hooks.register("register_log_actions")
+def audit_log_actions(actions):
+    audit.register_audit_actions(actions)
+
+
+@hooks.register(PERSONAL_DATA_HOOK)
+def personal_data():
+    return privacy.section()

@@ -242,7 +242,8 @@ def _title(assignment: Assignment) -> str:
     return assignment.course.title if assignment.course_id else assignment.program.name
 
 
-def _send_due_reminder(assignment: Assignment, person, kind: str, today: date) -> None:
+def due_reminder_email(*, assignment: Assignment, person, kind: str, today: date) -> None:
+    """Email ``person`` that ``assignment`` is due soon or overdue (sent by a background task)."""
     days_left = (assignment.due_on - today).days
     context = {
         "person": person,
@@ -267,6 +268,8 @@ def due_reminders_send(*, today: date | None = None) -> int:
     Work already done is skipped. If the job missed days, a person whose work is already overdue
     gets only the overdue reminder. Returns the number of reminders sent.
     """
+    from .tasks import assignment_email_due_reminder
+
     today = today or timezone.localdate()
     assignments = (
         Assignment.objects.filter(due_on__lte=today + timedelta(days=SOON_DAYS))
@@ -293,7 +296,7 @@ def due_reminders_send(*, today: date | None = None) -> int:
                     DueReminder.objects.create(assignment=assignment, user=person, kind=kind)
             except IntegrityError:
                 continue  # another run sent it
-            _send_due_reminder(assignment, person, kind, today)
+            assignment_email_due_reminder.enqueue(assignment.pk, person.pk, kind, today.isoformat())
             reminded.add((*work, kind))
             sent += 1
     return sent

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,6 @@ from courses.models import CECategory
 from .models import CECredit
 
 CODE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # What an evidence file must start with: a PDF, a PNG or a JPEG, whatever its name says.
 EVIDENCE_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
@@ -67,8 +67,11 @@ class CECreditForm(forms.ModelForm):
         evidence = self.cleaned_data.get("evidence")
         if not evidence:
             return evidence
-        if evidence.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        limit = settings.CE_EVIDENCE_MAX_UPLOAD_SIZE
+        if evidence.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)s MB."), params={"megabytes": f"{limit / (1024 * 1024):g}"}
+            )
         head = evidence.read(8)
         evidence.seek(0)
         if not head.startswith(EVIDENCE_SIGNATURES):

@@ -180,10 +180,18 @@ class Program(index.Indexed, ClusterableModel):
         return self.name
 
     def save(self, *args, **kwargs):
+        from .audit import program_change_audit, program_requirements
+
         # Every saved edit is a new version; certificates record the version they were issued under.
+        before = None
         if self.pk:
             self.version += 1
+            stored = Program.objects.filter(pk=self.pk).first()
+            before = program_requirements(stored) if stored else None
         super().save(*args, **kwargs)
+        if before is not None:
+            # The required courses and hours are saved by now: change log entry with what changed.
+            program_change_audit(self, before=before)
 
     @property
     def total_hours(self) -> Decimal:

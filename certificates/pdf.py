@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -16,8 +17,13 @@ from .rendering import CertificateData, LocalFiles, render_pdf
 
 
 def local_files() -> LocalFiles:
-    """The project's own files, and nothing else, for WeasyPrint to read."""
-    return LocalFiles({"media": settings.MEDIA_ROOT, "static": settings.STATIC_ROOT})
+    """The project's own files, and nothing else, for WeasyPrint to read.
+
+    Uploaded images (logos, signatures) are read through the default storage when it is not the
+    file system (object storage shared by every server), and from ``MEDIA_ROOT`` otherwise.
+    """
+    media = settings.MEDIA_ROOT if isinstance(default_storage, FileSystemStorage) else default_storage
+    return LocalFiles({"media": media, "static": settings.STATIC_ROOT})
 
 
 def certificate_data(certificate: Certificate) -> CertificateData:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from pathlib import Path
 import qrcode
 import qrcode.image.svg
 import weasyprint
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import Storage
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -117,24 +120,43 @@ class LocalFiles(URLFetcher):
 
     ``static:css/x.css`` and ``media:images/logo.png`` resolve under their roots; anything else
     (http, https, ftp, file paths outside the roots) is refused, so rendering never touches
-    the network or reads arbitrary files.
+    the network or reads arbitrary files. A root is a folder, or a Django storage (object
+    storage for uploads): a storage is read through its own API, by name, never by path.
     """
 
-    def __init__(self, roots: Mapping[str, Path]):
+    def __init__(self, roots: Mapping[str, Path | Storage]):
         super().__init__(allowed_protocols={"data", "static", "media"}, allow_redirects=False)
-        self.roots = {scheme: Path(root).resolve() for scheme, root in roots.items()}
+        self.roots = {
+            scheme: root if isinstance(root, Storage) else Path(root).resolve() for scheme, root in roots.items()
+        }
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
         scheme, _, path = url.partition(":")
         if scheme == "data":
             return super().fetch(url, headers)
-        root = self.roots.get(scheme)
-        target = (root / path.lstrip("/")).resolve() if root else None
-        if root is None or not target.is_relative_to(root) or not target.is_file():
+        root, name = self.roots.get(scheme), path.lstrip("/")
+        body = None
+        if isinstance(root, Storage):
+            body = _stored_bytes(root, name)
+        elif root is not None and (target := (root / name).resolve()).is_relative_to(root) and target.is_file():
+            body = target.read_bytes()
+        if body is None:
             self.refused.append(url)
             raise URLFetchingError(f"Refused to fetch {url!r}: only local static and media files are allowed.")
-        return URLFetcherResponse(url, body=target.read_bytes())
+        return URLFetcherResponse(url, body=body)
+
+
+def _stored_bytes(storage: Storage, name: str) -> bytes | None:
+    """The file ``name`` in ``storage``, or None if the name climbs out of it or nothing is stored there."""
+    clean = posixpath.normpath(name)
+    if not name or clean != name or clean.startswith(("../", "/")) or clean in {".", ".."}:
+        return None
+    try:
+        with storage.open(clean, "rb") as stored:
+            return stored.read()
+    except (OSError, SuspiciousOperation):
+        return None
 
 
 @functools.cache

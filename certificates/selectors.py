@@ -18,6 +18,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from cms.models import Team
+from cms.task_retry import unresolved_failures
 from courses.models import CECategory
 
 from .credentials import CredentialData
@@ -59,6 +60,14 @@ def learner_certificates(*, user) -> list[Certificate]:
         .select_related("program", "superseded_by")
         .order_by("-is_current", "-issued_at")
     )
+
+
+def pdfs_being_retried(certificates: list[Certificate]) -> set[int]:
+    """The ids of these certificates whose PDF failed to render and is being retried (one query, none if empty)."""
+    from .tasks import certificate_render_pdf
+
+    failures = unresolved_failures(certificate_render_pdf, calls=[(c.pk,) for c in certificates])
+    return {certificate_id for (certificate_id,) in failures}
 
 
 def team_certificates(*, team: Team) -> list[Certificate]:

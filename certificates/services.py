@@ -14,14 +14,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from cms.models import Team
+from cms.task_retry import task_failure_record
 from courses.models import CoursePage
 from courses.selectors import course_completions
 
+from .audit import certificate_audit, credit_review_audit
 from .models import (
     CECredit,
     Certificate,
@@ -53,10 +55,18 @@ def _actor_name(actor) -> str:
     return actor.full_name if actor else "System"
 
 
-def _log(certificate: Certificate, action: str, *, actor=None, note: str = "") -> CertificateEvent:
-    return CertificateEvent.objects.create(
+def _log(
+    certificate: Certificate, action: str, *, actor=None, note: str = "", before: str | None = None
+) -> CertificateEvent:
+    """Record a certificate event; one that changes its status also goes to the site's audit log.
+
+    ``before`` is the certificate's status code before the change (None for a new certificate).
+    """
+    event = CertificateEvent.objects.create(
         certificate=certificate, action=action, actor=actor, actor_name=_actor_name(actor), note=note
     )
+    certificate_audit(certificate, action, actor=actor, before=before, note=note)
+    return event
 
 
 def _next_serial(year: int) -> str:
@@ -144,9 +154,20 @@ def _after_issue(certificate_id: int) -> None:
     certificate_email_issued.enqueue(certificate_id)
 
 
+def pdf_render_failed(*, certificate: Certificate, error: Exception) -> None:
+    """Rendering a PDF on request failed: log it and let the background task retry it with back-off."""
+    from .tasks import certificate_render_pdf
+
+    try:
+        task_failure_record(task=certificate_render_pdf, args=[certificate.pk], error=error)
+    except DatabaseError:
+        logger.exception("Could not record the failed rendering of %s's PDF.", certificate.serial)
+
+
 def _supersede(
     old: Certificate, new_kind: str, *, user, issued_at, expires_on, actor=None, note="", facts=None
 ) -> Certificate:
+    before = old.status().code
     old.is_current = False
     old.save(update_fields=["is_current"])
     new = _create(
@@ -166,7 +187,7 @@ def _supersede(
         ExpiryReminder.objects.bulk_create(
             [ExpiryReminder(certificate=new, days_before=r.days_before, sent_at=r.sent_at) for r in old.reminders.all()]
         )
-    _log(old, CertificateEvent.Action.SUPERSEDED, actor=actor, note=f"Replaced by {new.serial}.")
+    _log(old, CertificateEvent.Action.SUPERSEDED, actor=actor, note=f"Replaced by {new.serial}.", before=before)
     return new
 
 
@@ -402,11 +423,12 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str, reason_p
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.revoked_at:
             raise CertificateRefused("This certificate is already revoked.")
+        before = locked.status().code
         locked.revoked_at = timezone.now()
         locked.revoked_reason = reason.strip()
         locked.revoked_reason_public = reason_public
         locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_reason_public"])
-        _log(locked, CertificateEvent.Action.REVOKED, actor=actor, note=reason.strip())
+        _log(locked, CertificateEvent.Action.REVOKED, actor=actor, note=reason.strip(), before=before)
     return locked
 
 
@@ -422,7 +444,7 @@ def certificate_unrevoke(*, certificate: Certificate, actor, reason: str) -> Cer
         locked.revoked_reason = ""
         locked.revoked_reason_public = False
         locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_reason_public"])
-        _log(locked, CertificateEvent.Action.UNREVOKED, actor=actor, note=reason.strip())
+        _log(locked, CertificateEvent.Action.UNREVOKED, actor=actor, note=reason.strip(), before="revoked")
     return locked
 
 
@@ -530,11 +552,13 @@ def credit_review(*, credit: CECredit, reviewer, approve: bool, note: str = "") 
     if not approve and not note.strip():
         raise CertificateRefused("Say why the hours are not approved, so the learner can fix it.")
     with transaction.atomic():
+        before_state = credit.state
         credit.state = CECredit.State.APPROVED if approve else CECredit.State.REJECTED
         credit.reviewed_by = reviewer
         credit.reviewed_at = timezone.now()
         credit.review_note = note.strip()
         credit.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+        credit_review_audit(credit, reviewer=reviewer, before_state=before_state)
     if approve:
         transaction.on_commit(lambda: learner_certificates_check(user=credit.user), robust=True)
     return credit

@@ -2,11 +2,13 @@
 
 Tasks take ids, not objects, so they can wait in the database queue. Each one is safe to
 run twice: a stored PDF is not rendered again, and emails say what is true when they run.
+A task that fails is retried with back-off and shown to administrators (``cms.task_retry``).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,7 +16,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from .models import Certificate, CertificateEvent
+from cms.models import User
+from cms.task_retry import with_retries
+
+from .assignments import due_reminder_email
+from .models import Assignment, Certificate, CertificateEvent
 from .pdf import certificate_pdf_render
 
 logger = logging.getLogger(__name__)
@@ -37,15 +43,26 @@ def _send(certificate: Certificate, template: str, subject: str, **context) -> N
     send_mail(subject, body, None, [certificate.user.email])
 
 
+def _about_certificate(certificate_id: int, what: str, *, emailed: bool = False) -> str:
+    """What a certificate task was for, for the admin's Background tasks report."""
+    certificate = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
+    if certificate is None:
+        return f"Certificate #{certificate_id} (deleted): {what}"
+    recipient = f", to {certificate.user.email}" if emailed and certificate.user else ""
+    return f"Certificate {certificate.serial}: {what}{recipient}"
+
+
 @task()
+@with_retries(describe=lambda certificate_id: _about_certificate(certificate_id, "PDF"))
 def certificate_render_pdf(certificate_id: int) -> None:
     certificate = Certificate.objects.filter(pk=certificate_id).first()
-    if certificate is None:
+    if certificate is None or (certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name)):
         return
-    certificate_pdf_render(certificate)
+    certificate_pdf_render(certificate, force=bool(certificate.pdf))  # force: the stored file was lost
 
 
 @task()
+@with_retries(describe=lambda certificate_id: _about_certificate(certificate_id, "email", emailed=True))
 def certificate_email_issued(certificate_id: int) -> None:
     certificate = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
     if certificate is None or certificate.user is None:
@@ -60,6 +77,11 @@ def certificate_email_issued(certificate_id: int) -> None:
 
 
 @task()
+@with_retries(
+    describe=lambda certificate_id, days_left: _about_certificate(
+        certificate_id, f"expiry reminder ({days_left} days)", emailed=True
+    )
+)
 def certificate_email_reminder(certificate_id: int, days_left: int) -> None:
     certificate = Certificate.objects.select_related("user", "program").filter(pk=certificate_id).first()
     if certificate is None or certificate.user is None:
@@ -71,3 +93,19 @@ def certificate_email_reminder(certificate_id: int, days_left: int) -> None:
         days_left=days_left,
         ledger_url=_site_url(reverse("ce-ledger")),
     )
+
+
+def _about_due_reminder(assignment_id: int, user_id: int, kind: str, today: str) -> str:
+    person = User.objects.filter(pk=user_id).first()
+    return f"Assignment #{assignment_id}: {kind} reminder email, to {person.email if person else 'a deleted account'}"
+
+
+@task()
+@with_retries(describe=_about_due_reminder)
+def assignment_email_due_reminder(assignment_id: int, user_id: int, kind: str, today: str) -> None:
+    """Email one assigned person that their work is due soon or overdue (``today`` in ISO format)."""
+    assignment = Assignment.objects.select_related("course", "program").filter(pk=assignment_id).first()
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if assignment is None or person is None:
+        return
+    due_reminder_email(assignment=assignment, person=person, kind=kind, today=date.fromisoformat(today))

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.ratelimit import rate_limited
+
 from . import credentials, selectors
 from .forms import CECreditForm, VerifySearchForm
 from .models import Program
 from .pdf import certificate_pdf_render
-from .services import credit_submit
+from .services import credit_submit, pdf_render_failed
 
 
 @login_required
@@ -24,6 +26,8 @@ def my_certificates(request):
             "certificate": c,
             "status": c.status(),
             "linkedin_url": selectors.linkedin_add_url(c) if c.is_current and not c.revoked_at else "",
+            # Not stored yet: the background task is rendering it, or retrying a failed render.
+            "pdf_being_prepared": not c.pdf,
         }
         for c in certificates
     ]
@@ -38,16 +42,34 @@ def my_certificates(request):
     )
 
 
+def _pdf_being_prepared(request, certificate):
+    """A friendly page, not an error, while rendering keeps failing and is being retried (202 Accepted)."""
+    response = render(request, "certificates/pdf_being_prepared.html", {"certificate": certificate}, status=202)
+    response["Retry-After"] = "300"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def certificate_pdf(request, serial: str):
-    """The stored PDF; rendered now and stored if the background job has not done it yet."""
+    """The stored PDF; rendered now and stored if the background job has not done it yet.
+
+    If rendering is failing, the background task is retrying it, and the person is told the
+    PDF is being prepared rather than shown an error.
+    """
     certificate = selectors.certificate_for_viewer(viewer=request.user, serial=serial)
     if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
         response = FileResponse(certificate.pdf.open("rb"), content_type="application/pdf")
+    elif certificate.pk in selectors.pdfs_being_retried([certificate]):
+        return _pdf_being_prepared(request, certificate)
     else:
         # Never stored, or the stored file was lost: render it again and store it.
-        content = certificate_pdf_render(certificate, force=bool(certificate.pdf))
+        try:
+            content = certificate_pdf_render(certificate, force=bool(certificate.pdf))
+        except Exception as error:  # noqa: BLE001 - any rendering failure is retried in the background
+            pdf_render_failed(certificate=certificate, error=error)
+            return _pdf_being_prepared(request, certificate)
         response = HttpResponse(content, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{certificate.file_name}"'
@@ -67,6 +89,7 @@ def certificate_credential(request, serial: str):
     return response
 
 
+@rate_limited("verify")
 @require_GET
 def verify_search(request):
     """Type or paste a verification code (or the whole link) to check a certificate."""
@@ -76,6 +99,7 @@ def verify_search(request):
     return render(request, "certificates/verify_search.html", {"form": form})
 
 
+@rate_limited("verify")
 @require_GET
 def verify(request, code: str):
     certificate = selectors.certificate_by_code(code)

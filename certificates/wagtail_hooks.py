@@ -10,8 +10,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.navigation import HOOK_NAME, NavItem
+from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
 
-from . import admin_views
+from . import admin_views, audit, privacy
 from .models import CertificateTemplate, Program
 from .selectors import credits_to_review
 
@@ -175,3 +176,13 @@ def certification_permissions():
 # Supervisor tracking: the status report, person and team pages, and assignments register their
 # admin URLs and menu items in these modules.
 from . import assignment_hooks, report_hooks, tracking_hooks  # noqa: E402, F401
+
+
+@hooks.register("register_log_actions")
+def audit_log_actions(actions):
+    audit.register_audit_actions(actions)
+
+
+@hooks.register(PERSONAL_DATA_HOOK)
+def personal_data():
+    return privacy.section()

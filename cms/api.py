@@ -1,5 +1,7 @@
 """Site-wide API plumbing: the OpenAPI schema covers this project's /api/v1/ only."""
 
+import copy
+
 from rest_framework import serializers
 
 API_PREFIX = "/api/v1/"
@@ -28,16 +30,42 @@ FIELD_ERRORS = {
 }
 
 
+TOO_MANY_REQUESTS = {
+    "description": (
+        "Too many requests from this address, or too many with a token that is not valid. "
+        "`Retry-After` gives the seconds to wait."
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}},
+    "content": {"application/json": {"schema": PROBLEM}},
+}
+
+
+def _throttled_operations(generator) -> set[tuple[str, str]]:
+    """(path, method) of the operations whose views limit request rates."""
+    throttled = set()
+    for path, _regex, method, callback in getattr(generator, "endpoints", None) or []:
+        view_class = getattr(callback, "cls", None)
+        if view_class is not None and getattr(view_class, "throttle_classes", None):
+            throttled.add((path, method.lower()))
+    return throttled
+
+
 def document_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents the errors it can answer with.
 
     404 wherever the path names an object (another person's, or one that does not exist) or the
-    list is paginated; 400 wherever the request carries a body or query parameters to validate.
+    list is paginated; 400 wherever the request carries a body or query parameters to validate;
+    429 wherever the view limits request rates or accepts a bearer token (tokens that are not valid
+    lock the address out for a while, see ``cms/login_protection.py``).
     """
+    throttled = _throttled_operations(generator)
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            bearer = any("bearerAuth" in requirement for requirement in operation.get("security", []))
+            if (bearer or (path, method) in throttled) and "429" not in operation["responses"]:
+                operation["responses"]["429"] = copy.deepcopy(TOO_MANY_REQUESTS)
             responses = operation["responses"]
             parameters = operation.get("parameters", [])
             has_query = any(p.get("in") == "query" for p in parameters)

@@ -7,6 +7,11 @@ class CmsConfig(AppConfig):
     verbose_name = "Site and people"
     default = True
 
+    def ready(self):
+        from .audit import connect_receivers
+
+        connect_receivers()
+
 
 class UsersConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with forms for this project's email-and-names user model."""

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
@@ -17,13 +17,25 @@ def _no_autofocus(form, field_name):
 
 
 class LoginForm(AuthenticationForm):
+    # One message for every failure: it must not tell whether an account uses the address.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That email and password don't match an account. Check them and try again, or reset your password."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _no_autofocus(self, "username")
 
 
-class SignupForm(UserCreationForm):
-    """Self-service sign-up for learners."""
+class SignupForm(forms.ModelForm):
+    """Self-service sign-up for learners, step one: names and email address.
+
+    Whether the address already has an account is not checked here. The answer is the same either way
+    ("check your email"); the email itself says which it is (``cms.account_emails``).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,10 +51,28 @@ class SignupForm(UserCreationForm):
         }
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email address already exists. Try logging in."))
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def validate_unique(self):
+        # "A user with this email already exists" would tell anyone which addresses have accounts.
+        pass
+
+
+class SignupPasswordForm(SetPasswordMixin, forms.Form):
+    """Sign-up, step two, opened from the emailed link: the password for the new account."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def __init__(self, user, *args, **kwargs):
+        # ``user`` is the account about to be created, not saved yet: the validators compare the
+        # password with its names and email address.
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        self.validate_passwords()
+        self.validate_password_for_user(self.user)
+        return super().clean()
 
 
 class ProfileForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from .account_emails import signup_email_send
 from .models import HomePage, Team
 from .roles import LEARNERS
 
@@ -27,6 +28,16 @@ def user_signup(*, email: str, password: str, full_name: str, preferred_name: st
     user = User.objects.create_user(email=email, password=password, full_name=full_name, preferred_name=preferred_name)
     user.groups.add(Group.objects.get(name=LEARNERS))
     return user
+
+
+def user_signup_request(*, email: str, full_name: str, preferred_name: str = "") -> None:
+    """Sign-up, step one: email the address a link to finish creating the account.
+
+    If the address already has an account, its holder gets a note instead, with links to log in and to
+    reset the password. Nothing is created yet, and the person who filled in the form learns nothing about
+    the address: the email goes to it, from a background task, so even the response time is the same.
+    """
+    signup_email_send.enqueue(email, full_name=full_name, preferred_name=preferred_name)
 
 
 @transaction.atomic

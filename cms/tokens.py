@@ -8,6 +8,8 @@ exactly its owner's access.
 
 from __future__ import annotations
 
+import math
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from wagtail.models import APIToken
 
+from .login_protection import api_token_failure_record, api_token_lockout_remaining
 from .services import supervises_a_team
 
 THROTTLE_SCOPE = "api_token"
@@ -56,6 +59,9 @@ def api_token_revoke(*, token: APIToken) -> None:
 class BearerTokenAuthentication(BaseAuthentication):
     """``Authorization: Bearer <token>``. An unknown or revoked token, or one whose owner is inactive, gets a 401.
 
+    After ``API_TOKEN_FAILURE_LIMIT`` such failures from one client address, every bearer request from it gets
+    a 429 with ``Retry-After`` until the cool-off ends (``cms/login_protection.py``).
+
     Requests without a bearer token fall through to the other authentication classes (the site's sessions),
     and a bearer token takes precedence over a session cookie sent with it.
     """
@@ -66,11 +72,17 @@ class BearerTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None
+        # Too many tokens that were not valid from this address: refuse before looking this one up.
+        locked_for = api_token_lockout_remaining(request)
+        if locked_for is not None:
+            raise self._locked_out(locked_for)
         if len(parts) != 2:  # noqa: PLR2004
+            self._failed(request)
             raise exceptions.AuthenticationFailed("The Authorization header must be “Bearer” and one token.")
         try:
             presented = parts[1].decode()
         except UnicodeDecodeError as error:
+            self._failed(request)
             raise exceptions.AuthenticationFailed("This token is not valid.") from error
         token = (
             APIToken.objects.select_related("user")
@@ -78,9 +90,26 @@ class BearerTokenAuthentication(BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
+            self._failed(request)
             raise exceptions.AuthenticationFailed("This token is not valid or has been revoked.")
         self._touch(token)
         return token.user, token
+
+    def _failed(self, request) -> None:
+        locked_for = api_token_failure_record(request)
+        if locked_for is not None:
+            raise self._locked_out(locked_for)
+
+    @staticmethod
+    def _locked_out(seconds: int) -> exceptions.Throttled:
+        minutes = max(1, math.ceil(seconds / 60))
+        return exceptions.Throttled(
+            wait=seconds,
+            detail=(
+                f"Too many requests with a token that is not valid came from this address. "
+                f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+            ),
+        )
 
     def authenticate_header(self, request):
         # Only a request that tried a token is told to use one (401); others keep the session's 403.

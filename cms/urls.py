@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import health, privacy_views, views
+from .account_emails import PasswordResetForm
 from .admin_views import AccountView
+from .api_docs import SwaggerDocsView
 from .forms import LoginForm
 
 account_patterns = [
@@ -19,10 +21,19 @@ account_patterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("profile/", views.profile, name="profile"),
+    path("profile/my-data/", privacy_views.my_data, name="my_data"),
+    path("delete/", privacy_views.account_delete, name="account_delete"),
+    path("deleted/", privacy_views.account_deleted, name="account_deleted"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
@@ -51,7 +62,9 @@ urlpatterns = [
     path("", include("certificates.public_urls")),
     path("api/v1/", include(api_v1_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-latest"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    # For load balancers; normally answered earlier by cms.health.HealthCheckMiddleware.
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:
@@ -62,3 +75,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database outage answers 503 rather than 500 (cms/resilience.py).
+handler500 = "cms.resilience.server_error"

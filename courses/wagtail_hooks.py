@@ -7,8 +7,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.home_panels import HOME_PANEL_HOOK
 from cms.navigation import HOOK_NAME, NavItem
+from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
 
-from . import selectors
+from . import privacy, selectors
 from .models import CECategory, CourseCatalogPage
 
 
@@ -57,3 +58,8 @@ class CECategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CECategoryViewSet)
+
+
+@hooks.register(PERSONAL_DATA_HOOK)
+def personal_data():
+    return privacy.section()

@@ -9,7 +9,7 @@ from django.db import connection, connections
 @pytest.fixture(autouse=True)
 def needs_postgres():
     if connection.vendor != "postgresql":
-        pytest.skip("concurrency tests need PostgreSQL (set DATABASE_URL); SQLite serialises all writers")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): races, several servers or pg_dump")
 
 
 def race(action, threads=8):

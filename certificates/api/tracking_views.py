@@ -10,6 +10,7 @@ from rest_framework.generics import CreateAPIView, DestroyAPIView, ListAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
 from cms.tokens import ApiTokenRateThrottle
+from cms.two_factor import AdminSessionVerified
 
 from ..assignments import assignment_delete, manageable_assignments
 from ..models import Certificate, Program, ProgramCourse
@@ -39,7 +40,8 @@ class SupervisesPeople(BasePermission):
 
 
 class TrackingView:
-    permission_classes = [IsAuthenticated, SupervisesPeople]
+    # Staff-only endpoints: with the site's session, two-factor authentication must be passed first, as in the admin.
+    permission_classes = [IsAuthenticated, AdminSessionVerified, SupervisesPeople]
     throttle_classes = [ApiTokenRateThrottle]
 
 
@@ -146,6 +148,7 @@ class AssignmentCreate(CreateAPIView):
     """
 
     serializer_class = AssignmentSerializer
+    permission_classes = [IsAuthenticated, AdminSessionVerified]
     throttle_classes = [ApiTokenRateThrottle]
 
 
@@ -153,6 +156,7 @@ class AssignmentCreate(CreateAPIView):
 class AssignmentDelete(DestroyAPIView):
     """Remove an assignment of one of your teams or of one of their members. Enrollments and progress stay."""
 
+    permission_classes = [IsAuthenticated, AdminSessionVerified]
     throttle_classes = [ApiTokenRateThrottle]
 
     def get_queryset(self):

@@ -6,16 +6,23 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.ratelimit import VerifyRateThrottle
+
 from .. import selectors
 from ..models import Certificate
 from .serializers import MyCertificateSerializer, NotFoundSerializer, VerificationSerializer
 
 
 class Verify(APIView):
-    """Anyone may check a certificate by its verification code; no account needed."""
+    """Anyone may check a certificate by its verification code; no account needed.
+
+    Lookups are limited per client address, together with the verification pages: over the limit the
+    answer is 429, with a ``Retry-After`` header giving the seconds to wait.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [VerifyRateThrottle]
 
     @extend_schema(
         auth=[],

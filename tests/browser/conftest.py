@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,3 +175,25 @@ def log_in(page, email: str = DEMO_LEARNER, password: str = DEMO_PASSWORD) -> No
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/learn/")
+
+
+def admin_log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in to the admin through its form and pass two-factor authentication, as a person would.
+
+    Everyone with admin access must enter a code from their authenticator app (cms/two_factor.py). The
+    person gets a confirmed app here if they have none, and the code is computed from its key, as the
+    app would. Ends on the admin dashboard.
+    """
+    from django.contrib.auth import get_user_model
+
+    from tests.auth import confirmed_app_device, totp_code
+
+    device = confirmed_app_device(get_user_model().objects.get(email__iexact=email))
+    page.goto("/admin/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/two-factor/verify/"))
+    page.get_by_label("6-digit code from your authenticator app").fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/admin/$"))

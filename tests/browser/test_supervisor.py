@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from cms.models import Team
-from tests.browser.conftest import DEMO_PASSWORD, TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, admin_log_in
 from tests.browser.test_accessibility import (
     BLOCKING_IMPACTS,
     _format_violations,
@@ -47,14 +47,6 @@ def _audit(page, label: str) -> None:
     assert_idrefs_resolve(page, label)
 
 
-def _admin_log_in(page, email: str) -> None:
-    page.goto("/admin/login/")
-    page.locator("input[name=username]").fill(email)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-
-
 def _report_rows(page):
     return page.get_by_role("table").locator("tbody tr")
 
@@ -67,7 +59,7 @@ def test_supervisor_follows_the_report_to_a_person_and_the_team(browser, live_se
     team = Team.objects.get()
     try:
         page = context.new_page()
-        _admin_log_in(page, SUPERVISOR)
+        admin_log_in(page, SUPERVISOR)
 
         # Reports > Certification status, from the admin menu.
         if size == "phone":

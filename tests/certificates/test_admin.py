@@ -531,17 +531,21 @@ def fill(world, rows: int) -> None:
         submit_hours(person)
 
 
+# Every admin request also loads the device that verified the session (two-factor authentication).
+TWO_FACTOR_CHECK = 1
+
+
 @pytest.mark.parametrize("rows", [2, 10])
 @pytest.mark.parametrize(
     ("role", "url", "listed", "bound"),
     [
-        ("admin", ISSUED, "object_list", 10),
-        ("admin", ISSUED + "?status=valid&q=PSS", "object_list", 10),
-        ("admin", AUDIT_LOG, "object_list", 9),
-        ("supervisor", REVIEW, "rows", 13),
-        ("admin", REVIEW, "rows", 9),
-        ("supervisor", TEAMS, "teams", 13),
-        ("admin", TEAMS, "teams", 9),
+        ("admin", ISSUED, "object_list", 10 + TWO_FACTOR_CHECK),
+        ("admin", ISSUED + "?status=valid&q=PSS", "object_list", 10 + TWO_FACTOR_CHECK),
+        ("admin", AUDIT_LOG, "object_list", 9 + TWO_FACTOR_CHECK),
+        ("supervisor", REVIEW, "rows", 13 + TWO_FACTOR_CHECK),
+        ("admin", REVIEW, "rows", 9 + TWO_FACTOR_CHECK),
+        ("supervisor", TEAMS, "teams", 13 + TWO_FACTOR_CHECK),
+        ("admin", TEAMS, "teams", 9 + TWO_FACTOR_CHECK),
     ],
 )
 def test_listings_make_a_fixed_number_of_queries(

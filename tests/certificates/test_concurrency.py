@@ -27,7 +27,7 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _no_pdf_rendering(monkeypatch):
     """Rendering is not what races here; leaving it out keeps these tests quick."""
-    monkeypatch.setattr("certificates.tasks.certificate_pdf_render", lambda certificate: b"")
+    monkeypatch.setattr("certificates.tasks.certificate_pdf_render", lambda certificate, **kwargs: b"")
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Sign-up, log in by email, log out, password reset and the profile page."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -15,40 +17,85 @@ SIGNUP = {
     "full_name": "Renee Alvarez",
     "preferred_name": "Renee",
     "email": "Renee@Example.org",
-    "password1": "a-long-and-unusual-passphrase",
-    "password2": "a-long-and-unusual-passphrase",
 }
+PASSWORDS = {"password1": "a-long-and-unusual-passphrase", "password2": "a-long-and-unusual-passphrase"}
 
 
-def test_sign_up_creates_a_learner_and_logs_them_in(client):
+def _emailed_link(message, prefix: str) -> str:
+    """The path of the link in ``message`` that starts with ``prefix``."""
+    return next(urlsplit(line.strip()).path for line in message.body.splitlines() if prefix in line)
+
+
+def test_sign_up_emails_a_link_then_creates_a_learner_and_logs_them_in(client):
     response = client.post(reverse("signup"), SIGNUP, follow=True)
+    assert response.redirect_chain == [(reverse("signup_sent"), 302)]
+    assert b"Check your email" in response.content
+    assert not User.objects.exists()
+    [message] = mail.outbox
+    assert message.to == ["renee@example.org"]
+    link = _emailed_link(message, "/account/signup/confirm/")
+
+    page = client.get(link)
+    assert b"Choose your password" in page.content and b"renee@example.org" in page.content
+    assert page["Referrer-Policy"] == "same-origin"
+    response = client.post(link, PASSWORDS, follow=True)
     user = User.objects.get(email="renee@example.org")
+    assert (user.full_name, user.preferred_name) == ("Renee Alvarez", "Renee")
     assert list(user.groups.values_list("name", flat=True)) == [LEARNERS]
     assert not user.is_staff and not user.is_superuser
+    assert user.check_password(PASSWORDS["password1"])
     assert response.context["user"] == user
     assert b"Welcome, Renee" in response.content
 
 
-def test_sign_up_shows_field_errors_and_saves_nothing(client):
-    response = client.post(reverse("signup"), {**SIGNUP, "full_name": "", "password2": "different"})
-    assert response.status_code == 200
-    assert "full_name" in response.context["form"].errors
-    assert "password2" in response.context["form"].errors
-    assert b'class="errorlist"' in response.content
+def test_a_sign_up_link_works_once(client):
+    client.post(reverse("signup"), SIGNUP)
+    link = _emailed_link(mail.outbox[0], "/account/signup/confirm/")
+    client.post(link, PASSWORDS)
+    client.post(reverse("logout"))
+    again = client.post(link, {"password1": "someone-elses-passphrase", "password2": "someone-elses-passphrase"})
+    assert b"This link no longer works" in again.content
+    assert User.objects.get().check_password(PASSWORDS["password1"])
+
+
+def test_an_altered_or_expired_sign_up_link_does_not_work(client, settings):
+    client.post(reverse("signup"), SIGNUP)
+    link = _emailed_link(mail.outbox[0], "/account/signup/confirm/")
+    tampered = link[:-2] + ("A" if link[-2] != "A" else "B") + "/"
+    assert b"This link no longer works" in client.get(tampered).content
+    settings.SIGNUP_LINK_MAX_AGE = -1
+    assert b"This link no longer works" in client.post(link, PASSWORDS).content
     assert not User.objects.exists()
 
 
-def test_sign_up_refuses_an_email_already_used_in_any_case(client):
-    LearnerFactory(email="renee@example.org")
-    response = client.post(reverse("signup"), SIGNUP)
+def test_sign_up_shows_field_errors_and_saves_nothing(client):
+    response = client.post(reverse("signup"), {**SIGNUP, "full_name": "", "email": "not-an-address"})
+    assert response.status_code == 200
+    assert "full_name" in response.context["form"].errors
     assert "email" in response.context["form"].errors
-    assert User.objects.count() == 1
+    assert b'class="errorlist"' in response.content
+    assert mail.outbox == []
+
+
+def test_choosing_the_password_checks_it(client):
+    client.post(reverse("signup"), SIGNUP)
+    link = _emailed_link(mail.outbox[0], "/account/signup/confirm/")
+    response = client.post(link, {"password1": "renee@example.org", "password2": "renee@example.org"})
+    assert "password2" in response.context["form"].errors  # too much like the email address
+    response = client.post(link, {**PASSWORDS, "password2": "different-passphrase"})
+    assert "password2" in response.context["form"].errors
+    assert not User.objects.exists()
 
 
 def test_sign_up_can_be_switched_off(client, settings):
+    client.post(reverse("signup"), SIGNUP)
+    link = _emailed_link(mail.outbox[0], "/account/signup/confirm/")
     settings.SIGNUP_ENABLED = False
     assert client.get(reverse("signup")).status_code == 404
     assert client.post(reverse("signup"), SIGNUP).status_code == 404
+    assert client.get(reverse("signup_sent")).status_code == 404
+    assert client.post(link, PASSWORDS).status_code == 404
+    assert len(mail.outbox) == 1
     assert not User.objects.exists()
 
 
@@ -65,7 +112,7 @@ def test_wrong_password_shows_an_error(client):
     LearnerFactory(email="jordan@example.org")
     response = client.post(reverse("login"), {"username": "jordan@example.org", "password": "nope"})
     assert response.status_code == 200
-    assert b"Please enter a correct email address and password" in response.content
+    assert b"That email and password don&#x27;t match an account." in response.content
 
 
 def test_password_reset_sends_a_working_link(client):

@@ -42,20 +42,11 @@ def seed() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db.models import Count
 
+    from bench.sessions import signed_in_session
     from cms.models import Team, User
     from cms.tokens import api_token_create
-
-    def session(user) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
 
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     team = (
@@ -71,8 +62,8 @@ def seed() -> None:
         json.dumps(
             {
                 "cookie": settings.SESSION_COOKIE_NAME,
-                "admin": session(admin),
-                "supervisor": session(supervisor),
+                "admin": signed_in_session(admin, verified=True),
+                "supervisor": signed_in_session(supervisor, verified=True),
                 "team": team.pk,
                 "team_size": team.size,
                 "token": token,

@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -26,7 +27,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,42 +139,82 @@ def fetch(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-@contextmanager
-def gunicorn(env: dict, port: int, workers: int = WORKERS, timeout: int = 30):
-    """The site on gunicorn with sync workers; stopped (with its workers) on exit."""
-    server = subprocess.Popen(  # noqa: S603
-        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-        + ["--timeout", str(timeout), "cms.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-    )
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (a gunicorn master's workers)."""
     try:
-        for _ in range(150):
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) used so far by these processes."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def stop(process: subprocess.Popen, grace: float = 20) -> None:
+    """Stop a process started in its own session, and everything it started."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=grace)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
+@contextmanager
+def gunicorn(env: dict, port: int, workers: int = WORKERS, timeout: int = 30, log: Path | None = None):
+    """The site on gunicorn (the project's gunicorn.conf.py, sync workers) on a loopback port.
+
+    Ready once the minimal view answers and every worker is up; stopped, with its workers, on exit.
+    Output goes to ``log`` when given.
+    """
+    with log.open("ab") if log else nullcontext() as output:
+        process = subprocess.Popen(  # noqa: S603
+            [BIN / "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers)]
+            + ["--bind", f"127.0.0.1:{port}", "--timeout", str(timeout), "--worker-class", "sync"]
+            + ["--log-level", env.get("GUNICORN_LOG_LEVEL", "warning"), "cms.wsgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 180  # a busy machine takes a while to import Django several times
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}" + (f"; see {log}" if log else ""))
             try:
-                if fetch(f"http://127.0.0.1:{port}/bench/minimal/")[0] == 200:
+                if fetch(f"http://127.0.0.1:{port}/bench/minimal/")[0] == 200 and len(children(process.pid)) == workers:
                     break
             except OSError:
                 pass
             time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not answer within 30 seconds")
-        yield server
+            raise RuntimeError("gunicorn did not answer within 180 seconds")
+        yield process
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(process)
 
 
 def workers_cpu_seconds(server: subprocess.Popen) -> float:
     """CPU time (user + system) used so far by the gunicorn master's worker processes."""
-    total = 0
-    for child in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
-        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
+    return cpu_seconds(children(server.pid))
 
 
 def load(wrk: str, script: Path, server: subprocess.Popen, url: str, seconds: int) -> dict:
@@ -202,6 +243,33 @@ def combined(rounds: list[dict]) -> dict:
     return report
 
 
+def production_env(folder: Path, port: int, **extra: str) -> dict:
+    """Production settings (plus the minimal view) for a benchmark's server, worker and commands.
+
+    Everything lives in ``folder``: uploads, private files and collected static files. A fresh
+    signing key and secret each time; no Redis unless ``extra`` names one.
+    """
+    keygen_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.verify_settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "CREDENTIAL_SIGNING_KEY": manage(keygen_env, "credential_keygen"),
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_MEDIA_ROOT": str(folder / "media"),
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
+        "BENCH_STATIC_ROOT": str(folder / "static"),
+        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
+        # Workers are never replaced mid-run (gunicorn.conf.py's default replaces them every ~1,000
+        # requests), so the CPU time they used can be read from /proc.
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+    env.pop("REDIS_URL", None)
+    return {**env, **extra}
+
+
 def main() -> bool:
     wrk = wrk_ensure()
     if wrk is None:
@@ -212,27 +280,10 @@ def main() -> bool:
         folder = Path(tmp)
         script = folder / "report.lua"
         script.write_text(WRK_REPORT)
-        keygen_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
-        signing_key = manage(keygen_env, "credential_keygen")
         port = free_port()
         with scratch_database(f"pss_bench_{os.getpid()}_{int(time.time())}", folder) as (database_url, vendor):
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "bench.verify_settings",
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                "DJANGO_SECURE_SSL_REDIRECT": "0",
-                "CREDENTIAL_SIGNING_KEY": signing_key,
-                "DATABASE_URL": database_url,
-                "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                "DJANGO_MEDIA_ROOT": str(folder / "media"),
-                "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
-                "BENCH_STATIC_ROOT": str(folder / "static"),
-                "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
-                # One client address makes every request: the per-address limit would answer 429.
-                "VERIFY_RATE_LIMIT": "off",
-            }
-            env.pop("REDIS_URL", None)
+            # One client address makes every request: the per-address limit would answer 429.
+            env = production_env(folder, port, DATABASE_URL=database_url, VERIFY_RATE_LIMIT="off")
             manage(env, "migrate", "--no-input", "-v", "0")
             manage(env, "collectstatic", "--no-input", "-v", "0")
             seeded = subprocess.check_output(

@@ -37,18 +37,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.certificate_verify import BIN, PGHOST, ROOT, free_port
+from bench.certificate_verify import BIN, PGHOST, ROOT, children, free_port, gunicorn, stop
 from bench.load_test import (
     LOCUSTFILE,
     OUTPUT,
     _admin_connection,
-    _stop,
-    children,
     keep,
     make_plan,
     prepare,
     read_stats,
-    server,
     task_worker,
     task_worker_start,
 )
@@ -220,8 +217,8 @@ def server_kill(env: dict, folder: Path) -> dict:
     events = folder / "kill_events.jsonl"
     prefix = folder / "kill"
     with (
-        server(env, ports[0], 2, folder / "gunicorn_a.log") as first,
-        server(env, ports[1], 2, folder / "gunicorn_b.log") as second,
+        gunicorn(env, ports[0], 2, log=folder / "gunicorn_a.log") as first,
+        gunicorn(env, ports[1], 2, log=folder / "gunicorn_b.log") as second,
         task_worker(env, folder / "worker_kill.log"),
     ):
         started = time.time()
@@ -233,7 +230,7 @@ def server_kill(env: dict, folder: Path) -> dict:
             first.wait(timeout=10)
             locust_wait(load, SECONDS)
         finally:
-            _stop(load)
+            stop(load)
         survivor_alive = second.poll() is None and len(children(second.pid)) == 2
     rows = read_events(events)
     after = [e for e in rows if e["t"] > killed_at + 1]
@@ -329,7 +326,7 @@ def worker_restart(env: dict, folder: Path) -> dict:
         after, waited = queue.wait(first + second, since, 180)
 
         # The same, the worker killed in the middle of a task (a crash, or the machine going down).
-        _stop(worker, grace=60)
+        stop(worker, grace=60)
         since_kill = time.time() - 1
         third = helper(env, "issue", str(CERTIFICATES))["certificates"]
         worker = task_worker_start(env, log)
@@ -343,7 +340,7 @@ def worker_restart(env: dict, folder: Path) -> dict:
         killed, killed_waited = queue.wait(third, since_kill, 60)
     finally:
         if worker is not None:
-            _stop(worker, grace=60)
+            stop(worker, grace=60)
         queue.close()
     result = {
         "issued_before_stop": len(first),
@@ -396,7 +393,7 @@ def postgres_restart(env: dict, folder: Path, cluster: tuple[str, str]) -> dict:
     events = folder / "pg_events.jsonl"
     prefix = folder / "pg"
     users = 30
-    with server(env, port, 4, folder / "gunicorn_pg.log", timeout=GUNICORN_TIMEOUT) as process:
+    with gunicorn(env, port, 4, timeout=GUNICORN_TIMEOUT, log=folder / "gunicorn_pg.log") as process:
         worker = task_worker_start(env, folder / "worker_pg.log")
         try:
             workers_before = sorted(children(process.pid))
@@ -408,12 +405,12 @@ def postgres_restart(env: dict, folder: Path, cluster: tuple[str, str]) -> dict:
                 back_at = time.time()
                 locust_wait(load, SECONDS)
             finally:
-                _stop(load)
+                stop(load)
             workers_after = sorted(children(process.pid))
             master_alive = process.poll() is None
             task_worker_alive = worker.poll() is None
         finally:
-            _stop(worker, grace=60)
+            stop(worker, grace=60)
     rows = read_events(events)
     during = [e for e in rows if restart_at <= e["t"] <= back_at + RECOVERY_SECONDS]
     failed = [e for e in rows if e["status"] not in OK and e["t"] >= restart_at]

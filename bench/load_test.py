@@ -33,9 +33,7 @@ import csv
 import json
 import math
 import os
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -44,7 +42,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.certificate_verify import BIN, PGHOST, PGPORT, ROOT, fetch, free_port, manage
+from bench.certificate_verify import (
+    BIN,
+    PGHOST,
+    PGPORT,
+    ROOT,
+    children,
+    cpu_seconds,
+    free_port,
+    gunicorn,
+    manage,
+    production_env,
+    stop,
+)
 
 DATABASE = os.environ.get("BENCH_LOAD_DB", "pss_load_bench")
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
@@ -139,25 +149,14 @@ def redis_available() -> bool:
 
 def environment(folder: Path, port: int) -> dict:
     """Production settings for the server, the task worker and the seed."""
-    keygen_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.verify_settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "CREDENTIAL_SIGNING_KEY": manage(keygen_env, "credential_keygen"),
-        "DATABASE_CONN_MAX_AGE": "60",
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_MEDIA_ROOT": str(folder / "media"),
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
-        "BENCH_STATIC_ROOT": str(folder / "static"),
-        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "GUNICORN_LOG_LEVEL": "warning",
-    }
-    env.pop("REDIS_URL", None)
+    env = production_env(
+        folder,
+        port,
+        DATABASE_CONN_MAX_AGE="60",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        DJANGO_LOG_LEVEL="WARNING",
+        GUNICORN_LOG_LEVEL="warning",
+    )
     if redis_available():
         env["REDIS_URL"] = REDIS_URL
     return env
@@ -237,74 +236,6 @@ def make_plan(env: dict, path: Path, hosts: list[str], learners: int = 300, supe
 # Processes ----------------------------------------------------------------------------------------
 
 
-def _stop(process: subprocess.Popen, grace: float = 20) -> None:
-    """Stop a process started in its own session, and everything it started."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=grace)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait()
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except FileNotFoundError:
-        return []
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """CPU time (user + system) used so far by these processes."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-@contextmanager
-def server(env: dict, port: int, workers: int, log: Path, timeout: int = 30):
-    """gunicorn on a loopback port with the project's gunicorn.conf.py (when present); stopped on exit."""
-    config = ["--config", str(ROOT / "gunicorn.conf.py")] if (ROOT / "gunicorn.conf.py").exists() else []
-    with log.open("ab") as output:
-        process = subprocess.Popen(  # noqa: S603
-            [BIN / "gunicorn", *config, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
-            + ["--timeout", str(timeout), "--worker-class", "sync", "cms.wsgi:application"],
-            cwd=ROOT,
-            env={**env, "GUNICORN_MAX_REQUESTS": env.get("GUNICORN_MAX_REQUESTS", "0")},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 180  # a busy machine takes a while to import Django four times
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
-            try:
-                if fetch(f"http://127.0.0.1:{port}/bench/minimal/")[0] == 200 and len(children(process.pid)) == workers:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError(f"gunicorn did not answer within 180 seconds; see {log}")
-        yield process
-    finally:
-        _stop(process)
-
-
 @contextmanager
 def task_worker(env: dict, log: Path):
     """The background task worker (`manage.py db_worker`), stopped on exit."""
@@ -312,7 +243,7 @@ def task_worker(env: dict, log: Path):
     try:
         yield process
     finally:
-        _stop(process, grace=60)
+        stop(process, grace=60)
 
 
 def task_worker_start(env: dict, log: Path) -> subprocess.Popen:
@@ -364,7 +295,7 @@ def locust(
         cpu = cpu_seconds(workers) - cpu_before
         process.wait(timeout=seconds + warm_up + 120)
     finally:
-        _stop(process)
+        stop(process)
     if not events.exists():
         raise RuntimeError(f"Locust exited with {process.returncode} and recorded nothing; see {prefix}.log")
     rows = summarize(events, begin, end)
@@ -532,7 +463,7 @@ def main() -> bool:
         results = {}
         try:
             with (
-                server(env, port, WORKERS, folder / "gunicorn.log") as process,
+                gunicorn(env, port, WORKERS, log=folder / "gunicorn.log") as process,
                 task_worker(env, folder / "worker.log"),
             ):
                 locust(plan, ["Learner", "Supervisor"], 20, 5, folder / "warmup")  # every worker imports and caches

@@ -19,7 +19,6 @@ Exits non-zero when a target is missed. Everything it made is removed at the end
 import http.client
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.certificate_verify import ROOT, free_port, gunicorn, manage, scratch_database
+from bench.certificate_verify import ROOT, children, free_port, gunicorn, manage, production_env, scratch_database
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
 TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
@@ -103,10 +102,6 @@ def measure(port: int, path: str, headers: dict) -> dict:
     return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "rps": 1000 / statistics.mean(times), "bytes": size}
 
 
-def workers(server: subprocess.Popen) -> list[int]:
-    return [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
-
-
 def peak_rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -117,11 +112,11 @@ def peak_rss_kb(pid: int) -> int:
 def memory_check(env: dict, port: int, headers: dict, path: str) -> dict:
     """One request on a new one-worker gunicorn: time to first byte, and growth of the worker's peak memory."""
     with gunicorn(env, port, workers=1, timeout=120) as server:
-        (worker,) = workers(server)
+        (worker,) = children(server.pid)
         request(port, "/bench/minimal/", {})
         before = peak_rss_kb(worker)
         status, first_byte, total, size = request(port, path, headers)
-        if status != 200 or workers(server) != [worker]:
+        if status != 200 or children(server.pid) != [worker]:
             raise RuntimeError(f"{path} answered {status}")
         return {
             "first_byte_ms": first_byte * 1000,
@@ -135,8 +130,6 @@ def main() -> bool:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="pss-bench-") as tmp:
         folder = Path(tmp)
-        keygen_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
-        signing_key = manage(keygen_env, "credential_keygen")
         port = free_port()
         with scratch_database(f"pss_bench_status_{os.getpid()}_{int(time.time())}", folder) as (database_url, vendor):
             if not vendor.startswith("PostgreSQL"):
@@ -144,22 +137,7 @@ def main() -> bool:
                     "Supervisor tracking at 10,000 learners: skipped, PostgreSQL at 127.0.0.1:5432 does not answer.\n"
                 )
                 return True
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "bench.verify_settings",
-                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                "DJANGO_SECURE_SSL_REDIRECT": "0",
-                "CREDENTIAL_SIGNING_KEY": signing_key,
-                "DATABASE_URL": database_url,
-                "DATABASE_CONN_MAX_AGE": "60",
-                "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                "DJANGO_MEDIA_ROOT": str(folder / "media"),
-                "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
-                "BENCH_STATIC_ROOT": str(folder / "static"),
-                "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
-            }
-            env.pop("REDIS_URL", None)
+            env = production_env(folder, port, DATABASE_URL=database_url, DATABASE_CONN_MAX_AGE="60")
             manage(env, "migrate", "--no-input", "-v", "0")
             manage(env, "collectstatic", "--no-input", "-v", "0")
             loading = {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DJANGO_DEBUG": "0"}

@@ -2,9 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -12,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button
 
+from .admin_views import PersonActionMixin
 from .privacy import (
     HOOK_NAME,
     KEEP,
@@ -53,7 +52,7 @@ class EraseConfirmForm(forms.Form):
         return email
 
 
-class UserEraseView(WagtailAdminTemplateMixin, FormView):
+class UserEraseView(PersonActionMixin, WagtailAdminTemplateMixin, FormView):
     """An administrator deletes a person's personal data, as the person could from their profile."""
 
     template_name = "cms/privacy/admin_erase.html"
@@ -61,21 +60,8 @@ class UserEraseView(WagtailAdminTemplateMixin, FormView):
     page_title = _("Delete personal data")
     header_icon = "bin"
 
-    def dispatch(self, request, user_id: int, *args, **kwargs):
-        self.person = get_object_or_404(get_user_model(), pk=user_id)
-        if not may_erase(request.user, self.person):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return str(self.person)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("wagtailusers_users:index"), "label": _("Users")},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def may_act(self, user, person) -> bool:
+        return may_erase(user, person)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "person": self.person}

@@ -12,8 +12,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from .admin_views import PersonActionMixin
 from .two_factor import (
     RECOVERY_CODE_COUNT,
     CodeCheck,
@@ -230,7 +230,7 @@ def may_reset_two_factor(user) -> bool:
     return user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
 
 
-class TwoFactorResetView(WagtailAdminTemplateMixin, TemplateView):
+class TwoFactorResetView(PersonActionMixin, WagtailAdminTemplateMixin, TemplateView):
     """An administrator removes a person's authenticator app and recovery codes, for a lost or new phone."""
 
     template_name = "cms/two_factor/reset.html"
@@ -238,22 +238,8 @@ class TwoFactorResetView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "key"
     http_method_names = ["get", "post"]
 
-    def dispatch(self, request, *args, **kwargs):
-        if not may_reset_two_factor(request.user):
-            raise PermissionDenied
-        self.person = get_object_or_404(get_user_model(), pk=kwargs["user_id"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return str(self.person)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("wagtailusers_users:index"), "label": _("Users")},
-            {"url": reverse("wagtailusers_users:edit", args=[self.person.pk]), "label": str(self.person)},
-            {"url": "", "label": self.get_page_title()},
-        ]
+    def may_act(self, user, person) -> bool:
+        return may_reset_two_factor(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -95,7 +95,7 @@ def quiz_pass(user, quiz: Quiz) -> Attempt:
     for question in version_from_snapshot(attempt.snapshot, attempt.question_keys).questions:
         if question.kind == BRANCHING:
             for choice in best_response(question):
-                quiz_services.branching_choose(attempt=attempt, question_key=question.key, choice_key=choice)
+                quiz_services.attempt_answer(attempt=attempt, question_key=question.key, answer=choice)
         elif question.kind == REFLECTION:
             quiz_services.attempt_answer(attempt=attempt, question_key=question.key, answer=REFLECTION_ANSWER)
         else:

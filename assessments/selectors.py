@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.http import Http404
 
 from . import attempt_rules
@@ -59,14 +59,27 @@ def quiz_statuses(*, user, quiz_ids: list[int]) -> dict[int, QuizStatus]:
     return {pk: _status(quiz, [a for a in attempts if a.quiz_id == pk]) for pk, quiz in quizzes.items()}
 
 
-def first_passes(*, user, quiz_ids: list[int]) -> dict[int, datetime]:
-    """When a person first passed each of these live quizzes, in one query. Quizzes not passed are absent."""
+def first_passes(*, people, quiz_ids) -> dict[tuple[int, int], datetime]:
+    """When each person first passed each of these quizzes, keyed by (person id, quiz id), in one query.
+
+    ``people`` is a list of ids or a queryset of them. Quizzes a person has not passed are absent.
+    """
     rows = (
-        Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, quiz__live=True, passed=True)
-        .values("quiz_id")
+        Attempt.objects.filter(user_id__in=people, quiz_id__in=quiz_ids, passed=True)
+        .values("user_id", "quiz_id")
         .annotate(first=Min("submitted_at"))
     )
-    return {row["quiz_id"]: row["first"] for row in rows}
+    return {(row["user_id"], row["quiz_id"]): row["first"] for row in rows}
+
+
+def best_scores(*, people, quiz_ids) -> dict[tuple[int, int], float]:
+    """Each person's best submitted score at each of these quizzes, keyed by (person id, quiz id), in one query."""
+    rows = (
+        Attempt.objects.filter(user_id__in=people, quiz_id__in=quiz_ids, submitted_at__isnull=False)
+        .values("user_id", "quiz_id")
+        .annotate(best=Max("score"))
+    )
+    return {(row["user_id"], row["quiz_id"]): float(row["best"] or 0) for row in rows}
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 The rule itself is tested on hand-built snapshots; then every way of publishing: a revision
 published in code, scheduled publishing, the demo loader and the quiz editor (create, edit,
-copy). The editor also shows the rule's problems and the cue warnings before Publish is pressed.
+copy, revert). The editor also shows the rule's problems and the cue warnings before Publish
+is pressed.
 """
 
 import copy
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -310,3 +312,15 @@ def test_threshold_rows_carry_their_own_error(trainer, talk):
     threshold_form = form.formsets["mastery_thresholds"].forms[0]
     assert threshold_form.errors["threshold"][0].startswith('No scored question assesses "Promotes growth')
     assert MasteryThreshold.objects.count() == 0
+
+
+def test_reverting_to_a_version_no_one_could_pass_and_publishing_it_is_refused(trainer, talk, unpassable):
+    old = unpassable.save_revision()
+    url = reverse("wagtailsnippets_assessments_quiz:revisions_revert", args=[unpassable.pk, old.pk])
+    assert "This version cannot be published yet" in trainer.get(url).content.decode()
+    data = editor_form([("branching", zero_scenario_value(talk))], title=unpassable.title)
+    response = trainer.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    assert "no path through the scenario earns credit" in response.content.decode()
+    unpassable.refresh_from_db()
+    assert not unpassable.live and unpassable.latest_revision_id == old.pk

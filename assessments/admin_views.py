@@ -17,6 +17,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from .gift import GiftSyntaxError
 from .gift_import import NothingToImport, quiz_import_gift
 from .models import Competency, Quiz
+from .publishing import quiz_cue_report
 from .selectors import quiz_item_statistics
 from .statistics import statistics_csv_rows
 
@@ -48,7 +49,8 @@ class QuizAdminMixin(WagtailAdminTemplateMixin):
 
 
 class QuizStatisticsView(QuizAdminMixin, TemplateView):
-    """Moodle-style item statistics for one quiz: facility, discrimination, option counts, flags."""
+    """Moodle-style item statistics for one quiz: facility, discrimination, option counts, flags,
+    and beside them the cue report on the version learners take now (the latest draft before the first publish)."""
 
     template_name = "assessments/admin/statistics.html"
     permission_policy = None
@@ -66,7 +68,10 @@ class QuizStatisticsView(QuizAdminMixin, TemplateView):
         report = quiz_item_statistics(quiz=self.quiz)
         if request.GET.get("export") == "csv":
             return self.csv_response(report)
-        return self.render_to_response(self.get_context_data(report=report))
+        live = self.quiz.live_revision
+        cues = quiz_cue_report(live.as_object() if live else self.quiz.get_latest_revision_as_object())
+        rows = [{**row, "cues": cues.notes.get(row["key"], ())} for row in report.rows]
+        return self.render_to_response(self.get_context_data(report=report, rows=rows, cue_warnings=cues.warnings))
 
     def csv_response(self, report):
         titles = {row["key"]: row["title"] for row in report.rows}

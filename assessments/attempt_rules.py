@@ -12,9 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .branching import Trace, trace
-from .freezing import snapshot_scenario
 from .models import Attempt, FeedbackTiming
-from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE
+from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE, snapshot_scenario
 
 # Answers that arrive a little after the deadline (a slow network) still count.
 DEADLINE_GRACE = timedelta(seconds=30)

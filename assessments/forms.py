@@ -1,5 +1,14 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from .models import MasteryThreshold, Quiz
+from .publishing import PublishProblem, quiz_publish_problems
+
+# The part of each question kind that a "cannot earn credit" problem is shown on.
+CREDIT_FIELDS = {"single": "options", "multiple": "options", "branching": "steps"}
 
 
 class QuizForm(WagtailAdminModelForm):
@@ -25,3 +34,37 @@ class QuizForm(WagtailAdminModelForm):
             )
             ok = False
         return ok
+
+    def _threshold_forms(self) -> list:
+        return [
+            form
+            for form in self.formsets["mastery_thresholds"].forms
+            if form.cleaned_data.get("competency") is not None and not form.cleaned_data.get("DELETE")
+        ]
+
+    def publish_problems(self) -> list[PublishProblem]:
+        """Apply the publish rule to the version in this valid form, showing its problems as field errors."""
+        candidate = Quiz(questions=self.instance.questions, pass_mark=self.instance.pass_mark)
+        # A fresh quiz, so the form's own instance and its thresholds stay as the form will save them.
+        candidate.mastery_thresholds = [
+            MasteryThreshold(competency=form.cleaned_data["competency"], threshold=form.cleaned_data["threshold"])
+            for form in self._threshold_forms()
+        ]
+        problems = quiz_publish_problems(candidate)
+        question_errors = {}
+        for problem in problems:
+            if problem.field == "questions":
+                kind = self.instance.questions[problem.question].block_type
+                error = ValidationError(problem.message)
+                question_errors[problem.question] = StructBlockValidationError(
+                    block_errors={CREDIT_FIELDS[kind]: error}
+                )
+            elif problem.field == "mastery_thresholds":
+                for form in self._threshold_forms():
+                    if form.cleaned_data["competency"].code == problem.competency:
+                        form.add_error("threshold", problem.message)
+            else:
+                self.add_error(problem.field, problem.message)
+        if question_errors:
+            self.add_error("questions", StreamBlockValidationError(block_errors=question_errors))
+        return problems

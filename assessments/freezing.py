@@ -1,4 +1,4 @@
-"""Freeze a quiz into a plain, JSON-ready snapshot, and read a snapshot back for scoring.
+"""Freeze a quiz into a plain, JSON-ready snapshot; ``version_from_snapshot`` reads one back for scoring.
 
 An attempt stores the snapshot of the quiz version it was started on. Rich text is expanded
 to final HTML at freeze time, so a snapshot renders the same however the quiz, its links or
@@ -10,9 +10,11 @@ from __future__ import annotations
 from wagtail.rich_text import expand_db_html
 
 from .blocks import scenario_from_value
-from .branching import Choice, Scenario, Step
 from .models import Competency
-from .scoring import BRANCHING, MULTIPLE, ORDER, SINGLE, Option, Question, QuizVersion
+from .scoring import BRANCHING, MULTIPLE, ORDER, SINGLE, version_from_snapshot
+
+# Reading a snapshot back is pure, so it lives with scoring; it is exported here beside freezing.
+__all__ = ["SNAPSHOT_FORMAT", "quiz_snapshot", "version_from_snapshot"]
 
 SNAPSHOT_FORMAT = 1
 
@@ -97,6 +99,8 @@ def quiz_snapshot(quiz, *, revision_id: int | None = None) -> dict:
     questions = [_question_snapshot(child) for child in quiz.questions]
     codes = {code for q in questions for code in q["competencies"]}
     codes |= {code for q in questions for s in q.get("steps", []) for c in s["choices"] for code in c["credits"]}
+    # A threshold may name a competency no question assesses; publishing refuses it by name.
+    codes |= set(thresholds)
     names = dict(Competency.objects.filter(code__in=codes).values_list("code", "name"))
     return {
         "format": SNAPSHOT_FORMAT,
@@ -116,32 +120,3 @@ def quiz_snapshot(quiz, *, revision_id: int | None = None) -> dict:
         "competencies": names,
         "questions": questions,
     }
-
-
-def snapshot_scenario(question: dict) -> Scenario:
-    """The graph of a branching question's snapshot, for scoring and for walking a learner's path."""
-    steps = tuple(
-        Step(s["name"], tuple(Choice(c["key"], c["credits"], c["next"]) for c in s["choices"]))
-        for s in question["steps"]
-    )
-    return Scenario(question["start"], steps)
-
-
-def version_from_snapshot(snapshot: dict, question_keys: list[str] | None = None) -> QuizVersion:
-    """The scoring view of a snapshot, limited to ``question_keys`` when questions were drawn from a pool."""
-    wanted = set(question_keys) if question_keys is not None else None
-    questions = []
-    for q in snapshot["questions"]:
-        if wanted is not None and q["key"] not in wanted:
-            continue
-        common = {"key": q["key"], "kind": q["kind"], "points": q["points"], "competencies": tuple(q["competencies"])}
-        if q["kind"] in (SINGLE, MULTIPLE):
-            options = tuple(Option(o["key"], o["credit"]) for o in q["options"])
-            questions.append(Question(**common, options=options, all_or_nothing=q.get("all_or_nothing", False)))
-        elif q["kind"] == ORDER:
-            questions.append(Question(**common, order=tuple(item["key"] for item in q["items"])))
-        elif q["kind"] == BRANCHING:
-            questions.append(Question(**common, scenario=snapshot_scenario(q)))
-        else:
-            questions.append(Question(**common))
-    return QuizVersion(tuple(questions), pass_mark=snapshot["pass_mark"], mastery=snapshot["mastery"])

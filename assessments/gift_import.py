@@ -12,6 +12,9 @@
 Every question is tagged with the one competency the trainer chose, and general feedback
 becomes the rationale. GIFT text may contain HTML: it is escaped, never trusted. A question
 our blocks would refuse is skipped with a reason, so the quiz saved is always valid.
+
+The import only makes drafts: the publish rule (``assessments.publishing``) runs when the
+trainer publishes. The cue report's warnings come back in the notes at once.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.utils.html import escape
 
 from . import gift
 from .models import Competency, Quiz
+from .publishing import quiz_cue_report
 
 TITLE_LENGTH = 80  # QuestionBlock's title max_length
 # Whole-number percents such as 33/33/34 are equal shares as far as an author is concerned.
@@ -204,4 +208,6 @@ def quiz_import_gift(*, text: str, title: str, competency: Competency, user=None
     ]
     if categories:
         general.append("GIFT categories are not kept: " + ", ".join(categories) + ".")
+    # Question banks are often written with the best answer the longest option; say so before anyone publishes.
+    general.extend(f"Before you publish: {warning}" for warning in quiz_cue_report(quiz).warnings)
     return ImportReport(quiz=quiz, imported=len(blocks), skipped=tuple(skipped), notes=(*general, *notes))

@@ -120,6 +120,17 @@ class Quiz(DraftStateMixin, RevisionMixin, LockableMixin, PreviewableMixin, inde
         if errors:
             raise ValidationError(errors)
 
+    def publish(self, revision, *args, **kwargs):
+        """Publish ``revision``, or refuse with QuizNotPublishable when no one could pass that version.
+
+        Every publish goes through here: the editor, code, the demo loader and scheduled publishing.
+        """
+        # The rule reads the quiz through assessments.freezing, which imports this module.
+        from .publishing import quiz_publish_check
+
+        quiz_publish_check(revision.as_object())
+        return super().publish(revision, *args, **kwargs)
+
     def assessed_competency_ids(self) -> set[int]:
         return {c.pk for q in self.questions for c in q.value["competencies"] if c is not None}
 

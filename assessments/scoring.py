@@ -1,7 +1,8 @@
 """Scoring of quiz attempts: pure functions over a frozen quiz version and a learner's responses.
 
-No database and no Django: a quiz version is frozen into the dataclasses below when a
-learner starts an attempt, so later edits never change a past score.
+No database and no Django: a quiz version is frozen into a JSON snapshot when a learner
+starts an attempt (``assessments.freezing``), and ``version_from_snapshot`` reads it back into
+the dataclasses below, so later edits never change a past score.
 
 Each scored question is worth ``points`` and earns a fraction of them (0 to 1):
 - single best response: the chosen option's credit (e.g. best 1.0, acceptable 0.5, harmful 0);
@@ -21,11 +22,11 @@ pass mark and every assessed competency with a mastery threshold reaches its thr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .branching import Scenario, walk
+from .branching import Choice, Scenario, Step, walk
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -181,3 +182,32 @@ def best_response(question: Question):
     if question.kind == BRANCHING:
         return question.scenario.best_path()
     return None
+
+
+def snapshot_scenario(question: Mapping) -> Scenario:
+    """The graph of a branching question's snapshot, for scoring and for walking a learner's path."""
+    steps = tuple(
+        Step(s["name"], tuple(Choice(c["key"], c["credits"], c["next"]) for c in s["choices"]))
+        for s in question["steps"]
+    )
+    return Scenario(question["start"], steps)
+
+
+def version_from_snapshot(snapshot: Mapping, question_keys: Iterable[str] | None = None) -> QuizVersion:
+    """The scoring view of a snapshot, limited to ``question_keys`` when questions were drawn from a pool."""
+    wanted = set(question_keys) if question_keys is not None else None
+    questions = []
+    for q in snapshot["questions"]:
+        if wanted is not None and q["key"] not in wanted:
+            continue
+        common = {"key": q["key"], "kind": q["kind"], "points": q["points"], "competencies": tuple(q["competencies"])}
+        if q["kind"] in (SINGLE, MULTIPLE):
+            options = tuple(Option(o["key"], o["credit"]) for o in q["options"])
+            questions.append(Question(**common, options=options, all_or_nothing=q.get("all_or_nothing", False)))
+        elif q["kind"] == ORDER:
+            questions.append(Question(**common, order=tuple(item["key"] for item in q["items"])))
+        elif q["kind"] == BRANCHING:
+            questions.append(Question(**common, scenario=snapshot_scenario(q)))
+        else:
+            questions.append(Question(**common))
+    return QuizVersion(tuple(questions), pass_mark=snapshot["pass_mark"], mastery=snapshot["mastery"])

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import CopyViewMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import DeleteView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, SnippetViewSet
 
 from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
 
@@ -16,6 +17,8 @@ from . import audit, privacy
 from .admin_views import GiftImportView, QuizStatisticsView
 from .forms import QuizForm
 from .models import Competency, Quiz
+from .panels import QuizChecksPanel
+from .publishing import quiz_cue_report
 
 
 class CompetencyViewSet(SnippetViewSet):
@@ -71,6 +74,43 @@ class QuizDeleteView(DeleteView):
         return super().form_valid(form)
 
 
+class QuizPublishingMixin:
+    """The quiz editor's Publish applies the publish rule first, so its problems show as field errors and
+    nothing is saved; every save ends with a warning when learners could find answers by their look."""
+
+    def is_valid(self, form):
+        if not super().is_valid(form):
+            return False
+        if self.action != "publish" or not form.publish_problems():
+            return True
+        self.produced_error_code = "validation_error"
+        self.produced_error_message = _(
+            "This quiz cannot be published: no one could pass it. Nothing was saved. Fix the problems shown, "
+            "or save a draft."
+        )
+        return False
+
+    def save_action(self):
+        response = super().save_action()
+        if not self.expects_json_response and (warnings := quiz_cue_report(self.object).warnings):
+            messages.warning(
+                self.request, " ".join([str(_("Learners could find answers without knowing them:")), *warnings])
+            )
+        return response
+
+
+class QuizCreateView(QuizPublishingMixin, CreateView):
+    pass
+
+
+class QuizCopyView(CopyViewMixin, QuizCreateView):
+    pass
+
+
+class QuizEditView(QuizPublishingMixin, EditView):
+    """Also the base of the view that reverts to an earlier revision, so a revert is checked the same way."""
+
+
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "form"
@@ -81,7 +121,7 @@ class QuizViewSet(SnippetViewSet):
     edit_handler = TabbedInterface(
         [
             ObjectList(
-                [FieldPanel("title"), FieldPanel("intro"), FieldPanel("questions")],
+                [QuizChecksPanel(), FieldPanel("title"), FieldPanel("intro"), FieldPanel("questions")],
                 heading=_("Questions"),
             ),
             ObjectList(
@@ -116,6 +156,9 @@ class QuizViewSet(SnippetViewSet):
     )
 
     index_view_class = QuizIndexView
+    add_view_class = QuizCreateView
+    copy_view_class = QuizCopyView
+    edit_view_class = QuizEditView
     delete_view_class = QuizDeleteView
 
     def get_urlpatterns(self):

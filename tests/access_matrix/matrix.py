@@ -660,6 +660,21 @@ ROUTES: dict[str, Entry] = {
     "admin/snippets/assessments/quiz/results/": entry(
         ADMIN_ACCESS, "", get("/admin/snippets/assessments/quiz/results/", *TRAINERS_OK)
     ),
+    "admin/snippets/assessments/quiz/add/": entry(
+        ADMIN_ACCESS,
+        "Add a quiz (the editor checks the publish rule): Trainers and administrators",
+        get("/admin/snippets/assessments/quiz/add/", *TRAINERS_OK),
+    ),
+    "admin/snippets/assessments/quiz/edit/<int:pk>/": entry(
+        ADMIN_ACCESS,
+        "Edit a quiz, with the checks before publishing: Trainers and administrators",
+        get("/admin/snippets/assessments/quiz/edit/{quiz.pk}/", *TRAINERS_OK),
+    ),
+    "admin/snippets/assessments/quiz/copy/<int:pk>/": entry(
+        ADMIN_ACCESS,
+        "Copy a quiz: Trainers and administrators",
+        get("/admin/snippets/assessments/quiz/copy/{quiz.pk}/", *TRAINERS_OK),
+    ),
     "admin/snippets/assessments/quiz/delete/<int:pk>/": entry(
         ADMIN_ACCESS,
         "Delete a quiz (one with attempts is kept)",
@@ -789,7 +804,6 @@ MODEL_VIEWSETS: dict[str, Entry] = {
     "wagtailsnippetchoosers_assessments_competency": _snippet("Competency chooser"),
     "wagtailsnippets_assessments_quiz": _snippet(
         "Quizzes (the views not written by the project): Trainers and administrators",
-        get("/admin/snippets/assessments/quiz/edit/{quiz.pk}/", *TRAINERS_OK, label="edit"),
         get("/admin/snippets/assessments/quiz/history/{quiz.pk}/", *TRAINERS_OK, label="history"),
     ),
     "wagtailsnippetchoosers_assessments_quiz": _snippet("Quiz chooser (module pages)"),

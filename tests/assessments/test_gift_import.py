@@ -426,3 +426,22 @@ def test_supervisors_cannot_import(client):
 
     client.force_login(SupervisorFactory())
     assert client.get(UPLOAD_URL).status_code in (302, 403)
+
+
+def test_import_notes_say_when_learners_could_find_answers_by_their_look(engage):
+    # Moodle banks often key the longest option; this one does in two of its three single-answer questions.
+    notes = [note for note in import_module(engage).notes if note.startswith("Before you publish:")]
+    assert notes[0].startswith(
+        "Before you publish: In 2 of 3 single-answer questions and scenario steps, the best answer is the longest option."
+    )
+    assert any(note.startswith("Before you publish: In 3 of 3") and "option 1 as written" in note for note in notes)
+
+
+def test_import_of_a_balanced_file_adds_no_cue_note(engage):
+    balanced = (
+        "Lupe asks to borrow money.{=Help her find a food bank ~Lend her the thirty dollars today ~Change the subject}\n\n"
+        "Imani texts late at night.{~Call her at once and stay on the line =Reply briefly, ask if she is safe ~Wait}\n\n"
+        "Sierra sends a friend request.{~Accept, but never post about work ~Ignore it =Decline, explain on Tuesday}\n"
+    )
+    report = quiz_import_gift(text=balanced, title="Balanced", competency=engage)
+    assert not [note for note in report.notes if note.startswith("Before you publish:")]

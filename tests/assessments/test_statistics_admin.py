@@ -7,7 +7,9 @@ import pytest
 
 from assessments import services
 from assessments.freezing import version_from_snapshot
+from assessments.models import Competency
 from assessments.scoring import best_response
+from tests import factories
 from tests.factories import LearnerFactory, SupervisorFactory, TrainerFactory, build_quiz
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,48 @@ def test_csv_cells_never_start_a_spreadsheet_formula(client):
 def test_supervisors_cannot_see_quiz_statistics(client, quiz_with_attempts):
     client.force_login(SupervisorFactory())
     assert client.get(url(quiz_with_attempts)).status_code in (302, 403)
+
+
+def test_cue_notes_sit_beside_each_question_and_cue_warnings_above_the_table(client, quiz_with_attempts):
+    client.force_login(TrainerFactory())
+    content = client.get(url(quiz_with_attempts)).content.decode()
+    assert "Learners could find answers without knowing them:" in content
+    assert "In 3 of 3 single-answer questions and scenario steps, the best answer is the longest option." in content
+    row = content[
+        content.index("<td>Asked to lend money</td>") : content.index("</tr>", content.index("Asked to lend money"))
+    ]
+    assert "The best answer is the longest option." in row
+    scenario = content[content.index("<td>No replies after discharge</td>") :]
+    assert "At 2 of 2 steps the best choice is the longest." in scenario[: scenario.index("</tr>")]
+
+
+def test_cues_show_before_anyone_has_taken_the_quiz(client):
+    quiz = build_quiz()
+    client.force_login(TrainerFactory())
+    content = client.get(url(quiz)).content.decode()
+    assert "No one has submitted this quiz yet." in content
+    assert "the best answer is the longest option" in content
+
+
+def balanced_single(position, competency):
+    """The best answer is neither the longest nor the shortest option, and sits at ``position``."""
+    texts = ["Ask her what she needs", "Tell her what to do about it now"]
+    texts.insert(position, "Ask what would help her most")
+    options = [
+        factories.item({"text": text, "credit": "100" if n == position else "0", "feedback": ""})
+        for n, text in enumerate(texts)
+    ]
+    return factories.question("single", f"Balanced {position}", [competency], options=options)
+
+
+def test_cues_are_those_of_the_version_learners_take_not_of_a_later_draft(client):
+    quiz = build_quiz()
+    engage = Competency.objects.get(code="engages-relationships")
+    quiz.questions = [balanced_single(position, engage) for position in range(3)]
+    quiz.save_revision()
+    client.force_login(TrainerFactory())
+    assert "the best answer is the longest option" in client.get(url(quiz)).content.decode()
+    quiz.save_revision().publish()
+    content = client.get(url(quiz)).content.decode()
+    assert "the best answer is the longest option" not in content
+    assert "Learners could find answers without knowing them" not in content

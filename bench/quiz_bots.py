@@ -1,0 +1,100 @@
+"""What learners who do not read score on the demo quizzes, run by `make bench`. Not part of the test suite.
+
+Loads the demo quizzes through the real loader into a throwaway test database (SQLite by default,
+or DATABASE_URL), starts attempts so the real shuffle is used, and scores with assessments.scoring:
+always the longest option, always the shortest, always option k as written and as shuffled (mean
+over the seeds), and random guessing. tests/assessments/test_demo_quiz_validity.py asserts the same
+learners fail; the figures go in docs/benchmarks.md.
+"""
+
+import os
+import random
+import statistics
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+SEEDS = range(5)
+RANDOM_RUNS = 2_000
+
+
+def figures(quiz, learners) -> dict[str, str]:
+    from assessments import services
+    from assessments.cues import length_responses, position_responses, random_responses
+    from assessments.scoring import ORDER, score, version_from_snapshot
+
+    attempts = [
+        services.attempt_start(user=learner, quiz=quiz, rng=random.Random(seed)).attempt
+        for seed, learner in zip(SEEDS, learners, strict=True)
+    ]
+    snapshot = attempts[0].snapshot
+    version = version_from_snapshot(snapshot)
+
+    def percent(responses) -> float:
+        return score(version, responses).percent
+
+    kinds = {q["key"]: q["kind"] for q in snapshot["questions"]}
+    widest = max(
+        [len(q.get("options", [])) for q in snapshot["questions"]]
+        + [len(s["choices"]) for q in snapshot["questions"] for s in q.get("steps", [])]
+    )
+    row = {
+        "always the longest": f"{percent(length_responses(snapshot, longest=True)):.0f}%",
+        "always the shortest": f"{percent(length_responses(snapshot, longest=False)):.0f}%",
+    }
+    for position in range(widest):
+        # As written, put-in-order items are still shuffled, as learners always see them.
+        written = [
+            percent(
+                position_responses(snapshot, position, {k: v for k, v in a.option_orders.items() if kinds[k] == ORDER})
+            )
+            for a in attempts
+        ]
+        shuffled = [percent(position_responses(snapshot, position, a.option_orders)) for a in attempts]
+        row[f"option {position + 1}, as written (mean of {len(SEEDS)} seeds)"] = f"{statistics.mean(written):.0f}%"
+        row[f"option {position + 1}, shuffled (mean of {len(SEEDS)} seeds)"] = f"{statistics.mean(shuffled):.0f}%"
+    rng = random.Random(2026)
+    results = [score(version, random_responses(snapshot, rng)) for _ in range(RANDOM_RUNS)]
+    row[f"random, mean of {RANDOM_RUNS:,}"] = f"{statistics.mean(r.percent for r in results):.0f}%"
+    passes = sum(1 for r in results if r.passed)
+    row["random, pass rate"] = f"{passes / RANDOM_RUNS:.2%} ({passes} of {RANDOM_RUNS:,})"
+    row["pass mark"] = f"{snapshot['pass_mark']}%"
+    return row
+
+
+def main():
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        from django.contrib.auth import get_user_model
+
+        from assessments.demo.quizzes import load_quizzes, quiz_create_from_data
+
+        people = get_user_model()
+        columns = {}
+        for data in load_quizzes():
+            quiz, _created = quiz_create_from_data(data)
+            learners = [
+                people.objects.create_user(email=f"bot-{data['slug']}-{seed}@example.org", password=None)
+                for seed in SEEDS
+            ]
+            columns[data["title"].split(":")[0]] = figures(quiz, learners)
+        labels = list(dict.fromkeys(label for column in columns.values() for label in column))
+        print("Learners who do not read, on the demo quizzes\n")
+        print("| learner | " + " | ".join(columns) + " |")
+        print("|---|" + "---|" * len(columns))
+        for label in labels:
+            print(f"| {label} | " + " | ".join(column.get(label, "") for column in columns.values()) + " |")
+        print()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import health, privacy_views, views
+from . import api, health, privacy_views, views
 from .account_emails import PasswordResetForm
 from .admin_views import AccountView
 from .api_docs import SwaggerDocsView
@@ -63,6 +63,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-latest"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ (ending in a slash: see the view) is the API's JSON 404, never a page.
+    re_path(r"^api/(?:.*/)?$", api.unknown_endpoint, name="api-unknown"),
     # For load balancers; normally answered earlier by cms.health.HealthCheckMiddleware.
     path("healthz", health.healthz, name="healthz"),
 ]
@@ -76,5 +78,7 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+# Unknown URLs under /api/ answer JSON, like the rest of the API (cms/api.py).
+handler404 = "cms.api.page_not_found"
 # A database outage answers 503 rather than 500 (cms/resilience.py).
 handler500 = "cms.resilience.server_error"

@@ -288,7 +288,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Peer Support Training API",
-    "DESCRIPTION": "Courses, learner progress, quiz attempts, certificates and public certificate verification.",
+    "DESCRIPTION": (
+        "Courses, learner progress, quiz attempts, certificates and public certificate verification. "
+        "Every error is JSON with a `detail` message (a 400 names each field instead), "
+        "including the 404 for an unknown URL under /api/."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -316,6 +316,12 @@ ROUTES: dict[str, Entry] = {
     "api/v1/schema/": entry(API_PUBLIC, "The OpenAPI schema (public by design)", get("/api/v1/schema/", *EVERYONE_OK)),
     "api/schema/": entry(API_PUBLIC, "The OpenAPI schema (public by design)", get("/api/schema/", *EVERYONE_OK)),
     "api/docs/": entry(API_PUBLIC, "Swagger UI (public by design)", get("/api/docs/", *EVERYONE_OK)),
+    "^api/(?:.*/)?$": entry(
+        API_PUBLIC,
+        "Any other URL under /api/: the API's JSON 404, never a page",
+        get("/api/v1/no-such-endpoint/", *(NOT_FOUND,) * 7, api=True),
+        Probe("/api/v1/no-such-endpoint/", (NOT_FOUND,) * 7, method="POST", api=True),
+    ),
     "api/v1/courses/": entry(API_PUBLIC, "The catalog", get("/api/v1/courses/", *EVERYONE_OK, api=True)),
     "api/v1/verify/<str:code>/": entry(
         API_PUBLIC,

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import account as wagtail_account_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import api, health, privacy_views, views
@@ -12,6 +13,7 @@ from .account_emails import PasswordResetForm
 from .admin_views import AccountView
 from .api_docs import SwaggerDocsView
 from .forms import LoginForm
+from .login_protection import password_reset_limited
 
 account_patterns = [
     path(
@@ -31,7 +33,10 @@ account_patterns = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        password_reset_limited(
+            auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+            template="registration/password_reset_limited.html",
+        ),
         name="password_reset",
     ),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -53,6 +58,15 @@ api_v1_patterns = [
 urlpatterns = [
     # Wagtail's account page edits first/last names; this project's users have full/preferred names.
     path("admin/account/", require_admin_access(AccountView.as_view()), name="wagtailadmin_account"),
+    # Wagtail's password reset, with the site's limits (cms/login_protection.py).
+    path(
+        "admin/password_reset/",
+        password_reset_limited(
+            wagtail_account_views.PasswordResetView.as_view(),
+            template="cms/admin_account/password_reset_limited.html",
+        ),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(account_patterns)),

@@ -14,6 +14,7 @@ from .admin_views import AccountView
 from .api_docs import SwaggerDocsView
 from .forms import LoginForm
 from .login_protection import password_reset_limited
+from .logout import AdminLogoutView, LogoutView
 
 account_patterns = [
     path(
@@ -21,7 +22,7 @@ account_patterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
@@ -58,6 +59,8 @@ api_v1_patterns = [
 urlpatterns = [
     # Wagtail's account page edits first/last names; this project's users have full/preferred names.
     path("admin/account/", require_admin_access(AccountView.as_view()), name="wagtailadmin_account"),
+    # Wagtail's logout forgets the cookie on a GET but keeps the session; this one ends it (cms/logout.py).
+    path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
     # Wagtail's password reset, with the site's limits (cms/login_protection.py).
     path(
         "admin/password_reset/",

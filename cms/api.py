@@ -33,8 +33,9 @@ def unknown_endpoint(request):
     """Every URL under /api/ that no endpoint answers, whatever the method: the JSON 404 of ``page_not_found``.
 
     Without it such a URL would reach the page tree, so a write would be refused by the CSRF check (an HTML
-    403) and a page with the slug "api" would be served. Not exempt from ``APPEND_SLASH`` for endpoints: a
-    URL that only lacks its slash (``/api/v1/courses``) matches nothing here and is still redirected.
+    403) and a page with the slug "api" would be served. Its pattern takes only URLs ending in a slash, so one
+    that merely lacks the slash of an endpoint (``/api/v1/courses``) is still redirected by ``APPEND_SLASH``;
+    ``no_append_slash`` stops other slashless URLs (``/api/v1/nope``) being redirected here first.
     """
     raise Http404
 

@@ -155,21 +155,44 @@ def _ending_steps(steps: Mapping[str, Step]) -> set[str]:
     return ends
 
 
-def walk(scenario: Scenario, choice_keys: Iterable[str]) -> tuple[dict[str, float], bool]:
-    """Follow a learner's choices from the start. Returns credit earned per competency and whether the path ended.
+@dataclass(frozen=True)
+class Trace:
+    """Where a learner's choices lead: the choices followed, and the step reached."""
 
-    The walk stops at the first choice that does not belong to the current step.
+    followed: tuple[tuple[str, Choice], ...]  # (step key, choice) for each choice taken, in order
+    current: str | None  # the step reached; None once the scenario has ended
+    complete: bool  # every choice given was followed (none off its step, none after the end)
+
+    @property
+    def ended(self) -> bool:
+        return self.current is None
+
+
+def trace(scenario: Scenario, choice_keys: Iterable[str]) -> Trace:
+    """Follow a learner's choices from the start: the one walk of a scenario, used to score, show and check a step.
+
+    The walk stops at the first choice that does not belong to the current step, or once the
+    scenario has ended.
     """
     steps = scenario.step_map
-    earned: dict[str, float] = {}
+    followed: list[tuple[str, Choice]] = []
     current: str | None = scenario.start
+    complete = True
     for key in choice_keys:
-        if current is None:
-            break
-        choice = next((c for c in steps[current].choices if c.key == key), None)
+        choice = None if current is None else next((c for c in steps[current].choices if c.key == key), None)
         if choice is None:
+            complete = False
             break
+        followed.append((current, choice))
+        current = choice.next
+    return Trace(tuple(followed), current, complete)
+
+
+def walk(scenario: Scenario, choice_keys: Iterable[str]) -> tuple[dict[str, float], bool]:
+    """Credit earned per competency along the learner's choices, and whether the path ended."""
+    path = trace(scenario, choice_keys)
+    earned: dict[str, float] = {}
+    for _step, choice in path.followed:
         for code, credit in choice.credits.items():
             earned[code] = earned.get(code, 0.0) + credit
-        current = choice.next
-    return earned, current is None
+    return earned, path.ended

@@ -118,6 +118,15 @@ def quiz_snapshot(quiz, *, revision_id: int | None = None) -> dict:
     }
 
 
+def snapshot_scenario(question: dict) -> Scenario:
+    """The graph of a branching question's snapshot, for scoring and for walking a learner's path."""
+    steps = tuple(
+        Step(s["name"], tuple(Choice(c["key"], c["credits"], c["next"]) for c in s["choices"]))
+        for s in question["steps"]
+    )
+    return Scenario(question["start"], steps)
+
+
 def version_from_snapshot(snapshot: dict, question_keys: list[str] | None = None) -> QuizVersion:
     """The scoring view of a snapshot, limited to ``question_keys`` when questions were drawn from a pool."""
     wanted = set(question_keys) if question_keys is not None else None
@@ -132,11 +141,7 @@ def version_from_snapshot(snapshot: dict, question_keys: list[str] | None = None
         elif q["kind"] == ORDER:
             questions.append(Question(**common, order=tuple(item["key"] for item in q["items"])))
         elif q["kind"] == BRANCHING:
-            steps = tuple(
-                Step(s["name"], tuple(Choice(c["key"], c["credits"], c["next"]) for c in s["choices"]))
-                for s in q["steps"]
-            )
-            questions.append(Question(**common, scenario=Scenario(q["start"], steps)))
+            questions.append(Question(**common, scenario=snapshot_scenario(q)))
         else:
             questions.append(Question(**common))
     return QuizVersion(tuple(questions), pass_mark=snapshot["pass_mark"], mastery=snapshot["mastery"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.http import Http404
 
-from .models import Attempt, FeedbackTiming, Quiz, Response
-from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE
-from .services import branching_position, question_data
+from . import attempt_rules
+from .models import Attempt, Quiz, Response
+from .scoring import BRANCHING, MULTIPLE, ORDER, SINGLE
 from .statistics import AttemptRecord, ItemResponse, item_statistics
 
 
@@ -59,14 +59,27 @@ def quiz_statuses(*, user, quiz_ids: list[int]) -> dict[int, QuizStatus]:
     return {pk: _status(quiz, [a for a in attempts if a.quiz_id == pk]) for pk, quiz in quizzes.items()}
 
 
-def first_passes(*, user, quiz_ids: list[int]) -> dict[int, datetime]:
-    """When a person first passed each of these live quizzes, in one query. Quizzes not passed are absent."""
+def first_passes(*, people, quiz_ids) -> dict[tuple[int, int], datetime]:
+    """When each person first passed each of these quizzes, keyed by (person id, quiz id), in one query.
+
+    ``people`` is a list of ids or a queryset of them. Quizzes a person has not passed are absent.
+    """
     rows = (
-        Attempt.objects.filter(user=user, quiz_id__in=quiz_ids, quiz__live=True, passed=True)
-        .values("quiz_id")
+        Attempt.objects.filter(user_id__in=people, quiz_id__in=quiz_ids, passed=True)
+        .values("user_id", "quiz_id")
         .annotate(first=Min("submitted_at"))
     )
-    return {row["quiz_id"]: row["first"] for row in rows}
+    return {(row["user_id"], row["quiz_id"]): row["first"] for row in rows}
+
+
+def best_scores(*, people, quiz_ids) -> dict[tuple[int, int], float]:
+    """Each person's best submitted score at each of these quizzes, keyed by (person id, quiz id), in one query."""
+    rows = (
+        Attempt.objects.filter(user_id__in=people, quiz_id__in=quiz_ids, submitted_at__isnull=False)
+        .values("user_id", "quiz_id")
+        .annotate(best=Max("score"))
+    )
+    return {(row["user_id"], row["quiz_id"]): float(row["best"] or 0) for row in rows}
 
 
 @dataclass
@@ -94,19 +107,13 @@ class LearnerQuestion:
     correct_order: list[str] = field(default_factory=list)  # put in order, when revealed
 
 
-def _reveals(attempt: Attempt, answered: bool) -> bool:
-    return attempt.is_submitted or (answered and attempt.snapshot["feedback_timing"] == FeedbackTiming.IMMEDIATE)
-
-
 def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bool = False) -> LearnerQuestion:
     """Question ``number`` (1-based) of the attempt, shown in this attempt's order, with feedback only when allowed."""
     key = attempt.question_keys[number - 1]
-    data = question_data(attempt, key)
+    data = attempt_rules.question_data(attempt, key)
     kind = data["kind"]
-    finished = answered
-    if kind == BRANCHING:
-        finished = answered and branching_position(data, answer or []) is None
-    reveal = _reveals(attempt, finished)
+    finished = attempt_rules.question_finished(data, answer, answered)
+    reveal = attempt_rules.feedback_shown(attempt, finished)
     question = LearnerQuestion(
         key=key,
         number=number,
@@ -119,7 +126,7 @@ def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bo
         guidance=data.get("guidance", ""),
         answer=answer,
         answered=finished,
-        locked=attempt.is_submitted or (finished and reveal and kind != REFLECTION),
+        locked=attempt_rules.answer_locked(attempt, data, answer, answered),
         reveal=reveal,
         rationale=data["rationale"] if reveal else "",
     )
@@ -146,18 +153,17 @@ def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bo
             question.correct_order = [piece["text"] for piece in pieces.values()]
     elif kind == BRANCHING:
         steps = {s["name"]: s for s in data["steps"]}
-        current = data["start"]
-        for choice_key in answer or []:
-            choice = next(c for c in steps[current]["choices"] if c["key"] == choice_key)
-            made = {"step": steps[current]["situation"], "text": choice["text"]}
-            if _reveals(attempt, True):
+        path = attempt_rules.branching_trace(data, answer)
+        # Each step's feedback may be seen as soon as the step is taken, in practice mode.
+        step_feedback = attempt_rules.feedback_shown(attempt, True)
+        for step_name, taken in path.followed:
+            choice = next(c for c in steps[step_name]["choices"] if c["key"] == taken.key)
+            made = {"step": steps[step_name]["situation"], "text": choice["text"]}
+            if step_feedback:
                 made["feedback"] = choice["feedback"]
             question.path.append(made)
-            current = choice["next"]
-            if current is None:
-                break
-        if current is not None and not attempt.is_submitted:
-            step = steps[current]
+        if not path.ended and not attempt.is_submitted:
+            step = steps[path.current]
             question.step = {
                 "situation": step["situation"],
                 "choices": [{"key": c["key"], "text": c["text"]} for c in step["choices"]],

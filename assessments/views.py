@@ -1,13 +1,14 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cms.refusals import refusal_message
+
 from . import selectors, services
 from .models import Quiz, Response
-from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE
+from .scoring import BRANCHING, MULTIPLE, ORDER, REFLECTION
 
 
 def _back_link(request) -> str | None:
@@ -32,7 +33,7 @@ def start(request, quiz_id: int):
     try:
         attempt = services.attempt_start(user=request.user, quiz=quiz).attempt
     except services.AttemptRefused as refused:
-        messages.error(request, str(refused))
+        refusal_message(request, refused)
         return redirect("quiz-detail", quiz_id=quiz.pk)
     answered = set(attempt.responses.values_list("question_key", flat=True))
     first_open = next((i for i, key in enumerate(attempt.question_keys, 1) if key not in answered), 1)
@@ -40,10 +41,11 @@ def start(request, quiz_id: int):
 
 
 def _answer_from_post(kind: str, post, question) -> object:
-    if kind == SINGLE:
-        return post.get("answer")
+    """The answer a question form carries, in the shape the service takes (see ``attempt_rules.clean_answer``)."""
     if kind == MULTIPLE:
         return post.getlist("answer")
+    if kind == BRANCHING:
+        return post.get("choice", "")
     if kind == ORDER:
         positions = {}
         for option in question.options:
@@ -73,19 +75,17 @@ def question(request, attempt_id: int, number: int):
     error = None
     if request.method == "POST":
         try:
-            if shown.locked:
-                raise services.InvalidAnswer("You have already answered this question.")
-            if shown.kind == BRANCHING:
-                services.branching_choose(attempt=attempt, question_key=key, choice_key=request.POST.get("choice", ""))
-            else:
-                services.attempt_answer(
-                    attempt=attempt, question_key=key, answer=_answer_from_post(shown.kind, request.POST, shown)
-                )
+            services.attempt_answer(
+                attempt=attempt, question_key=key, answer=_answer_from_post(shown.kind, request.POST, shown)
+            )
+        except services.AnswerLocked as locked:
+            refusal_message(request, locked)
+            return redirect("attempt-question", attempt_id=attempt.pk, number=number)
         except services.AttemptRefused as refused:
-            messages.error(request, str(refused))
+            refusal_message(request, refused)
             return redirect("attempt-review", attempt_id=attempt.pk)
         except services.InvalidAnswer as invalid:
-            error = str(invalid)
+            error = invalid.message
         else:
             stays = shown.kind == BRANCHING or (
                 attempt.snapshot["feedback_timing"] == "immediate" and shown.kind != REFLECTION

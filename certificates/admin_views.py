@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
-from datetime import date, timedelta
 
 import django_filters
 from django import forms
@@ -33,11 +32,12 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
 
+from cms.access import team_for_viewer, visible_teams
 from cms.models import Team
 
 from .models import CECredit, Certificate, CertificateEvent, Program
 from .pdf import certificate_pdf_render
-from .selectors import credits_to_review, supervised_teams, team_certificates
+from .selectors import credits_to_review, team_certificates
 from .services import (
     CertificateRefused,
     certificate_reissue,
@@ -45,7 +45,6 @@ from .services import (
     certificate_unrevoke,
     credit_review,
 )
-from .status import EXPIRING_WITHIN_DAYS
 
 ISSUED_INDEX = "issued_certificates:index"
 ISSUED_DETAIL = "issued_certificates:detail"
@@ -72,7 +71,7 @@ def may_review_hours(user) -> bool:
 
 
 def may_download_team_certificates(user) -> bool:
-    """Supervisors and administrators. Which teams each of them sees is up to ``supervised_teams``."""
+    """Supervisors and administrators. Which teams each of them sees is up to ``cms.access.visible_teams``."""
     return user.has_perm("certificates.view_certificate")
 
 
@@ -98,23 +97,6 @@ STATUS_CHOICES = [
 ]
 
 
-def certificates_with_status(queryset, code: str, *, today: date):
-    """Certificates whose computed ``status().code`` is ``code``, as one database filter.
-
-    Mirrors ``status.certificate_status``: revoked wins over replaced, which wins over expired.
-    """
-    soon = today + timedelta(days=EXPIRING_WITHIN_DAYS)
-    standing = Q(revoked_at=None, is_current=True)
-    conditions = {
-        "revoked": Q(revoked_at__isnull=False),
-        "superseded": Q(revoked_at=None, is_current=False),
-        "expired": standing & Q(expires_on__lt=today),
-        "expiring": standing & Q(expires_on__gte=today, expires_on__lte=soon),
-        "valid": standing & (Q(expires_on=None) | Q(expires_on__gt=soon)),
-    }
-    return queryset.filter(conditions[code])
-
-
 class CertificateFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -130,7 +112,7 @@ class CertificateFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_status(self, queryset, name, value):
-        return certificates_with_status(queryset, value, today=timezone.localdate())
+        return queryset.in_status(value)
 
 
 def _expiry(certificate: Certificate):
@@ -430,7 +412,7 @@ class TeamCertificatesView(AllowedUsersMixin, WagtailAdminTemplateMixin, Templat
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        teams = supervised_teams(user=self.request.user)
+        teams = list(visible_teams(self.request.user).order_by("name"))
         counts = {
             row["pk"]: row
             for row in Team.objects.filter(pk__in=[team.pk for team in teams])
@@ -469,9 +451,7 @@ class TeamCertificatesDownloadView(AllowedUsersMixin, View):
     http_method_names = ["get"]
 
     def get(self, request, team_id: int):
-        team = next((team for team in supervised_teams(user=request.user) if team.pk == team_id), None)
-        if team is None:
-            raise Http404("No such team.")
+        team = team_for_viewer(request.user, team_id)
         certificates = team_certificates(team=team)
         if not certificates:
             messages.info(request, _("No one in %(team)s holds a current certificate yet.") % {"team": team.name})

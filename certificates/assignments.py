@@ -1,7 +1,8 @@
 """Assignments: required courses and programs with a due date, for a team or one person.
 
 Who may assign: administrators and trainers anything to anyone; supervisors only to the teams
-they supervise and to the people on those teams. Assigned people are enrolled in the course, or
+they supervise and to the people on those teams (``cms.access``; two-factor passed, as for every
+staff privilege). Assigned people are enrolled in the course, or
 in every required course of the program, when the work is assigned and when they join an
 assigned team later. Reminders go out 7 days before the due date and once the work is overdue.
 """
@@ -23,9 +24,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.access import has_role, is_administrator, visible_people, visible_teams
 from cms.models import Team
 from cms.roles import SUPERVISORS, TRAINERS
-from cms.services import role_names
 from courses.models import CoursePage
 from courses.selectors import course_completions
 from courses.services import enrollment_create
@@ -41,14 +42,12 @@ SOON_DAYS = 7
 
 
 def _assigns_anything(actor) -> bool:
-    return actor.is_superuser or actor.groups.filter(name=TRAINERS).exists()
+    return is_administrator(actor) or has_role(actor, TRAINERS)
 
 
 def may_assign(actor) -> bool:
-    """Administrators, trainers and supervisors assign work; what each may assign is up to the selectors below."""
-    if not actor.is_authenticated or not actor.is_active:
-        return False
-    return actor.is_superuser or bool(role_names(actor) & {TRAINERS, SUPERVISORS})
+    """Administrators, trainers and supervisors assign work (with two-factor passed); what each may assign is below."""
+    return is_administrator(actor) or has_role(actor, TRAINERS, SUPERVISORS)
 
 
 def assignable_teams(actor) -> QuerySet[Team]:
@@ -57,17 +56,16 @@ def assignable_teams(actor) -> QuerySet[Team]:
         return Team.objects.none()
     if _assigns_anything(actor):
         return Team.objects.all()
-    return Team.objects.filter(supervisors=actor)
+    return visible_teams(actor)
 
 
 def assignable_people(actor) -> QuerySet:
     """The people ``actor`` may assign work to: anyone for administrators and trainers, their teams' people otherwise."""
     if not may_assign(actor):
         return User.objects.none()
-    people = User.objects.filter(is_active=True)
     if _assigns_anything(actor):
-        return people
-    return people.filter(teams__supervisors=actor).distinct()
+        return User.objects.filter(is_active=True)
+    return visible_people(actor)
 
 
 def manageable_assignments(actor) -> QuerySet[Assignment]:
@@ -77,7 +75,7 @@ def manageable_assignments(actor) -> QuerySet[Assignment]:
         return assignments.none()
     if _assigns_anything(actor):
         return assignments
-    teams = Team.objects.filter(supervisors=actor)
+    teams = visible_teams(actor)
     return assignments.filter(Q(team__in=teams) | Q(user__teams__in=teams)).distinct()
 
 
@@ -186,7 +184,7 @@ class DueItem:
 def _done(user, assignment: Assignment) -> bool:
     if assignment.course_id:
         return course_completions(user=user, courses=[assignment.course]).get(assignment.course_id) is not None
-    return Certificate.objects.current().filter(user=user, program=assignment.program_id, revoked_at=None).exists()
+    return Certificate.objects.valid().filter(user=user, program=assignment.program_id).exists()
 
 
 def learner_assignments(*, user) -> QuerySet[Assignment]:
@@ -209,8 +207,8 @@ def learner_due_items(*, user, today: date | None = None) -> list[DueItem]:
     courses = [a.course for a in earliest.values() if a.course_id]
     completions = course_completions(user=user, courses=courses)
     certified = set(
-        Certificate.objects.current()
-        .filter(user=user, revoked_at=None, program__in=[a.program_id for a in earliest.values() if a.program_id])
+        Certificate.objects.valid()
+        .filter(user=user, program__in=[a.program_id for a in earliest.values() if a.program_id])
         .values_list("program_id", flat=True)
     )
     items = []

@@ -17,6 +17,7 @@ from assessments import services as quiz_services
 from assessments.freezing import version_from_snapshot
 from assessments.models import Attempt, Quiz
 from assessments.scoring import BRANCHING, REFLECTION, best_response
+from cms.access import server_side
 from courses.models import CECategory, CourseHours, CoursePage, LessonCompletion, ModulePage
 from courses.selectors import course_outline
 from courses.services import enrollment_create, lesson_complete
@@ -95,7 +96,7 @@ def quiz_pass(user, quiz: Quiz) -> Attempt:
     for question in version_from_snapshot(attempt.snapshot, attempt.question_keys).questions:
         if question.kind == BRANCHING:
             for choice in best_response(question):
-                quiz_services.branching_choose(attempt=attempt, question_key=question.key, choice_key=choice)
+                quiz_services.attempt_answer(attempt=attempt, question_key=question.key, answer=choice)
         elif question.kind == REFLECTION:
             quiz_services.attempt_answer(attempt=attempt, question_key=question.key, answer=REFLECTION_ANSWER)
         else:
@@ -182,7 +183,7 @@ def _assignments_ensure(course: CoursePage, program: Program, person, admin) -> 
     """The program due in 30 days for the people still working toward it, and one course overdue."""
     due_on = timezone.localdate() + timedelta(days=30)
     for email in PROGRAM_ASSIGNED:
-        assignment_create(actor=admin, program=program, user=person(email), due_on=due_on)
+        assignment_create(actor=server_side(admin), program=program, user=person(email), due_on=due_on)
     # Assigned five weeks ago, due five days ago, and not finished. The service refuses due dates in
     # the past, so this one is written as it would stand today.
     casey = person("casey.morgan@example.org")

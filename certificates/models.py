@@ -28,7 +28,7 @@ from wagtail.search import index
 
 from courses.models import CECategory, CoursePage
 
-from .status import Status, certificate_status
+from .status import VALID_CODES, Status, certificate_status, status_case
 
 HOURS = {"max_digits": 6, "decimal_places": 2}
 PAGE_SIZES = [
@@ -250,7 +250,20 @@ def new_verification_code() -> str:
 
 class CertificateQuerySet(models.QuerySet):
     def current(self):
+        """The newest certificate of each person and program (revoked or expired ones included)."""
         return self.filter(is_current=True)
+
+    def with_status(self, today: date | None = None):
+        """Each certificate annotated with ``status_code``, as ``Certificate.status(today).code`` computes it."""
+        return self.annotate(status_code=status_case(today or timezone.localdate()))
+
+    def in_status(self, *codes: str, today: date | None = None):
+        """Certificates whose status today is one of ``codes`` (e.g. ``VALID_CODES``)."""
+        return self.with_status(today).filter(status_code__in=codes)
+
+    def valid(self, today: date | None = None):
+        """Certificates that count today: valid, or valid and expiring soon."""
+        return self.in_status(*VALID_CODES, today=today)
 
 
 class Certificate(models.Model):

@@ -114,9 +114,9 @@ class StatusCount:
     count: int
 
 
-def status_counts(*, people: list, today: date | None = None) -> list[StatusCount]:
+def status_counts(*, viewer, people: list, today: date | None = None) -> list[StatusCount]:
     """How many person-and-program rows are in each status, every status listed, in report order."""
-    counts = Counter(row.status for row in status_rows(people=people, today=today))
+    counts = Counter(row.status for row in status_rows(viewer=viewer, people=people, today=today))
     return [StatusCount(code, str(label), counts[code]) for code, label in STATUSES.items()]
 
 

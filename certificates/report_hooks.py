@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .report_views import StatusReportView, may_view_status_report
+from cms.access import may_track_people
+
+from .report_views import StatusReportView
 
 
 class StatusReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return may_view_status_report(request.user)
+        return may_track_people(request.user)
 
 
 @hooks.register("register_admin_urls")

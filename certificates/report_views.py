@@ -1,6 +1,6 @@
 """The certification status report: one row per person and program, filtered, sorted, paged and exported.
 
-Who appears is decided by ``tracking.visible_people`` alone; this module only shapes the rows for
+Who appears is decided by ``cms.access.visible_people`` alone; this module only shapes the rows for
 the screen and for CSV and Excel files.
 """
 
@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from cms.services import supervises_a_team
+from cms.access import may_track_people, team_for_viewer, visible_people, visible_teams
 
 from .admin_views import AllowedUsersMixin
 from .models import Program, ProgramCourse
-from .tracking import STATUSES, filter_rows, sort_rows, status_rows, team_for_viewer, visible_people, visible_teams
+from .tracking import STATUSES, filter_rows, sort_rows, status_rows
 
 ROWS_PER_PAGE = 50
 EXPORT_CHUNK = 500  # people per batch of a streamed CSV export
@@ -53,11 +53,6 @@ EXPORT_HEADINGS = [
     _("Last activity"),
     _("Best quiz score (%)"),
 ]
-
-
-def may_view_status_report(user) -> bool:
-    """Administrators, and supervisors of at least one team."""
-    return user.is_authenticated and (user.is_superuser or supervises_a_team(user))
 
 
 def sort_report_rows(rows, order: str):
@@ -155,7 +150,7 @@ class StatusReportFilterForm(forms.Form):
 class StatusReportView(AllowedUsersMixin, WagtailAdminTemplateMixin, TemplateView):
     """Who on the viewer's teams is certified, in progress, expiring or overdue, in each active program."""
 
-    allowed = staticmethod(may_view_status_report)
+    allowed = staticmethod(may_track_people)
     page_title = _("Certification status")
     header_icon = "list-ul"
     template_name = "certificates/report/status_report.html"
@@ -198,7 +193,9 @@ class StatusReportView(AllowedUsersMixin, WagtailAdminTemplateMixin, TemplateVie
             response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{self.export_filename}-{today}.csv"'
             return response
-        rows = status_rows(people=visible_people(request.user, team=team), programs=programs, today=today)
+        rows = status_rows(
+            viewer=request.user, people=visible_people(request.user, team=team), programs=programs, today=today
+        )
         rows = sort_report_rows(filter_rows(rows, **filters), order)
 
         if export == "csv":
@@ -227,7 +224,11 @@ class StatusReportView(AllowedUsersMixin, WagtailAdminTemplateMixin, TemplateVie
         )
         per_page = max(1, ROWS_PER_PAGE // max(1, len(programs)))
         page = Paginator(people, per_page).get_page(self.request.GET.get("p"))
-        rows = status_rows(people=list(page.object_list), programs=programs, today=today) if programs else []
+        rows = (
+            status_rows(viewer=self.request.user, people=list(page.object_list), programs=programs, today=today)
+            if programs
+            else []
+        )
         page.object_list = sort_report_rows(rows, order)
         return self.render_rows(form, page, page.paginator.count * len(programs), order)
 
@@ -239,7 +240,7 @@ class StatusReportView(AllowedUsersMixin, WagtailAdminTemplateMixin, TemplateVie
         ids, size = list(people.values_list("pk", flat=True)), EXPORT_CHUNK
         for start in range(0, len(ids), size):
             chunk = list(people.model.objects.filter(pk__in=ids[start : start + size]).order_by(*people.query.order_by))
-            rows = status_rows(people=chunk, programs=programs, today=filters["today"])
+            rows = status_rows(viewer=self.request.user, people=chunk, programs=programs, today=filters["today"])
             yield from sort_report_rows(filter_rows(rows, **filters), order)
 
     def render_rows(self, form, page, total, order):

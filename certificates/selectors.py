@@ -1,8 +1,8 @@
-"""Reads for certificates and the CE ledger, each applying one visibility rule.
+"""Reads for certificates and the CE ledger.
 
-Who may see a person's certificates, files and hours: the person, an administrator, and a
-supervisor of a team the person belongs to. Everyone else gets "not found", never
-"forbidden", so the existence of a certificate is not revealed.
+Who may see a person's certificates, files and hours is decided by ``cms.access`` alone (the
+person, a verified administrator, a verified supervisor of one of their teams). Everyone else gets
+"not found", never "forbidden", so the existence of a certificate is not revealed.
 """
 
 from __future__ import annotations
@@ -17,31 +17,21 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 
+from cms.access import may_see_person, person_records
 from cms.models import Team
 from cms.task_retry import unresolved_failures
 from courses.models import CECategory
 
 from .credentials import CredentialData
 from .models import CECredit, Certificate, Program, ProgramCourse
-from .services import RenewalProgress, Requirements, program_requirements, renewal_progress
-
-
-def can_view_person(viewer, person_id: int | None) -> bool:
-    if not viewer.is_authenticated:
-        return False
-    if viewer.is_superuser:
-        return True  # including certificates whose holder's account was deleted
-    if person_id is None:
-        return False
-    if viewer.pk == person_id:
-        return True
-    return Team.objects.filter(supervisors=viewer, members=person_id).exists()
+from .requirements import Requirements, program_requirements
+from .services import RenewalProgress, renewal_progress
 
 
 def certificate_for_viewer(*, viewer, serial: str) -> Certificate:
     """A certificate its holder, their supervisor or an admin may open; 404 for anyone else."""
     certificate = Certificate.objects.select_related("program", "user").filter(serial=serial).first()
-    if certificate is None or not can_view_person(viewer, certificate.user_id):
+    if certificate is None or not may_see_person(viewer, certificate.user_id):
         raise Http404("No such certificate.")
     return certificate
 
@@ -78,12 +68,6 @@ def team_certificates(*, team: Team) -> list[Certificate]:
         .select_related("user", "program")
         .order_by("user__full_name", "program_name")
     )
-
-
-def supervised_teams(*, user) -> list[Team]:
-    """Teams whose certificates this person may download: all for admins, their own for supervisors."""
-    teams = Team.objects.all() if user.is_superuser else Team.objects.filter(supervisors=user)
-    return list(teams.order_by("name"))
 
 
 @dataclass
@@ -137,19 +121,20 @@ def learner_ledger(*, user) -> Ledger:
 
 def credit_for_viewer(*, viewer, credit_id: int) -> CECredit:
     credit = CECredit.objects.select_related("user", "category").filter(pk=credit_id).first()
-    if credit is None or not can_view_person(viewer, credit.user_id):
+    if credit is None or not may_see_person(viewer, credit.user_id):
         raise Http404("No such entry.")
     return credit
 
 
 def credits_to_review(*, reviewer):
     """External hours awaiting review that this person may decide: their team members', or everyone's for admins."""
-    pending = CECredit.objects.filter(source=CECredit.Source.EXTERNAL, state=CECredit.State.PENDING).exclude(
-        user=reviewer
+    pending = CECredit.objects.filter(source=CECredit.Source.EXTERNAL, state=CECredit.State.PENDING)
+    return (
+        person_records(reviewer, pending)
+        .exclude(user=reviewer)
+        .select_related("user", "category")
+        .order_by("created_at")
     )
-    if not reviewer.is_superuser:
-        pending = pending.filter(user__teams__supervisors=reviewer).distinct()
-    return pending.select_related("user", "category").order_by("created_at")
 
 
 def site_url(path: str) -> str:

@@ -18,7 +18,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cms.models import Team
+from cms.access import may_see_person
 from cms.task_retry import task_failure_record
 from courses.models import CoursePage
 from courses.selectors import course_completions
@@ -33,6 +33,7 @@ from .models import (
     ProgramCourse,
     SerialCounter,
 )
+from .requirements import program_requirements
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -189,40 +190,6 @@ def _supersede(
         )
     _log(old, CertificateEvent.Action.SUPERSEDED, actor=actor, note=f"Replaced by {new.serial}.", before=before)
     return new
-
-
-@dataclass
-class Requirements:
-    """Where a person stands against a program's required courses."""
-
-    program: Program
-    completed: dict[int, datetime | None]
-
-    @property
-    def met(self) -> bool:
-        return bool(self.completed) and all(self.completed.values())
-
-    @property
-    def met_at(self) -> datetime | None:
-        return max(self.completed.values()) if self.met else None
-
-    @property
-    def missing(self) -> list[CoursePage]:
-        return [row.course for row in self.program.required_courses.all() if not self.completed.get(row.course_id)]
-
-
-def program_requirements(*, user, programs: list[Program], done: dict | None = None) -> list[Requirements]:
-    """Each program's required courses and when this person completed them, in a fixed number of queries.
-
-    ``done`` is a ``course_completions`` result the caller already has.
-    """
-    if done is None:
-        courses = {row.course_id: row.course for p in programs for row in p.required_courses.all()}
-        done = course_completions(user=user, courses=list(courses.values()))
-    return [
-        Requirements(program=p, completed={row.course_id: done.get(row.course_id) for row in p.required_courses.all()})
-        for p in programs
-    ]
 
 
 def _enrolled_courses(user) -> list[CoursePage]:
@@ -524,13 +491,6 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
 # The CE hours ledger ------------------------------------------------------------------------
 
 
-def credit_reviewer_can_see(reviewer, learner_id: int) -> bool:
-    """Admins review everyone's hours; a supervisor reviews those of people in teams they supervise."""
-    if reviewer.is_superuser:
-        return True
-    return Team.objects.filter(supervisors=reviewer, members=learner_id).exists()
-
-
 def credit_submit(*, user, **fields) -> CECredit:
     """A learner records external training hours; they count once a supervisor or admin approves them."""
     credit = CECredit(user=user, source=CECredit.Source.EXTERNAL, state=CECredit.State.PENDING, **fields)
@@ -543,7 +503,7 @@ def credit_review(*, credit: CECredit, reviewer, approve: bool, note: str = "") 
     """Approve or reject external hours. People cannot review their own; approved hours may renew a certificate."""
     if credit.user_id == reviewer.pk:
         raise CertificateRefused("You cannot review your own hours.")
-    if not credit_reviewer_can_see(reviewer, credit.user_id):
+    if not may_see_person(reviewer, credit.user_id):
         raise CertificateRefused("Only the person's supervisor or an administrator can review these hours.")
     if credit.source != CECredit.Source.EXTERNAL:
         raise CertificateRefused("Hours from courses on this site are approved automatically.")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 EXPIRING_WITHIN_DAYS = 90
@@ -22,6 +23,9 @@ class Status:
         return self.code in {"valid", "expiring"}
 
 
+VALID_CODES = ("valid", "expiring")
+
+
 def certificate_status(*, today: date, expires_on: date | None, revoked: bool, superseded: bool) -> Status:
     """Revoked wins over superseded, which wins over expired; a certificate is valid through its expiry date."""
     days_left = (expires_on - today).days if expires_on else None
@@ -34,3 +38,19 @@ def certificate_status(*, today: date, expires_on: date | None, revoked: bool, s
     if days_left is not None and days_left <= EXPIRING_WITHIN_DAYS:
         return Status("expiring", _("Valid, expiring soon"), days_left)
     return Status("valid", _("Valid"), days_left)
+
+
+def status_case(today: date) -> Case:
+    """``certificate_status`` as a database expression over a certificate's columns, for filters and annotations.
+
+    The same rules in the same order; ``tests/certificates/test_status.py`` checks the two agree.
+    """
+    soon = today + timedelta(days=EXPIRING_WITHIN_DAYS)
+    return Case(
+        When(revoked_at__isnull=False, then=Value("revoked")),
+        When(is_current=False, then=Value("superseded")),
+        When(expires_on__lt=today, then=Value("expired")),
+        When(Q(expires_on__isnull=False) & Q(expires_on__lte=soon), then=Value("expiring")),
+        default=Value("valid"),
+        output_field=CharField(),
+    )

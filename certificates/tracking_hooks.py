@@ -5,14 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .tracking_views import TEAMS_INDEX, PersonView, TeamIndexView, TeamStatusView, may_track_teams
+from cms.access import may_track_people
+
+from .tracking_views import TEAMS_INDEX, PersonView, TeamIndexView, TeamStatusView
 
 
 class MyTeamsMenuItem(MenuItem):
     """Shown to administrators and to supervisors of at least one team."""
 
     def is_shown(self, request):
-        return may_track_teams(request.user)
+        return may_track_people(request.user)
 
 
 @hooks.register("register_admin_urls")

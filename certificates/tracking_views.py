@@ -1,7 +1,7 @@
 """Supervisors' person and team pages in the admin.
 
-Who may open which person or team is decided only by ``tracking.visible_teams`` and
-``tracking.visible_people``: anyone else gets "not found", so nobody learns who exists. Each page
+Who may open which person or team is decided only by ``cms.access`` (``visible_teams``,
+``visible_people``): anyone else gets "not found", so nobody learns who exists. Each page
 runs a fixed number of queries, whatever the number of people or attempts.
 """
 
@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from assessments.models import Attempt
-from cms.services import supervises_a_team
+from cms.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
 from courses.selectors import learner_courses
 
 from .models import Certificate
@@ -29,14 +29,8 @@ from .profiles import (
     weakest_competencies,
 )
 from .selectors import learner_ledger
-from .tracking import person_for_viewer, team_for_viewer, visible_people, visible_teams
 
 TEAMS_INDEX = "tracking_teams"
-
-
-def may_track_teams(user) -> bool:
-    """Administrators, and supervisors of at least one team: the people the "My teams" menu is for."""
-    return user.is_authenticated and (user.is_superuser or supervises_a_team(user))
 
 
 def _with_widths(rows: list, value) -> list[dict]:
@@ -98,7 +92,7 @@ class TeamStatusView(TrackingView):
         context.update(
             team=self.team,
             people=[{"person": p, "url": reverse("tracking_person", args=[p.pk])} for p in people],
-            statuses=status_counts(people=people, today=today),
+            statuses=status_counts(viewer=self.request.user, people=people, today=today),
             months=_with_widths(months, lambda m: m.count),
             expiring_total=sum(m.count for m in months),
             weakest=weakest,
@@ -122,10 +116,10 @@ class PersonView(TrackingView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.person
-        followed = set(visible_teams(self.request.user).values_list("pk", flat=True))
+        # Only the teams this viewer may see: another supervisor's team is not theirs to learn about.
         teams = [
-            {"team": team, "url": reverse("tracking_team", args=[team.pk]) if team.pk in followed else ""}
-            for team in person.teams.all()
+            {"team": team, "url": reverse("tracking_team", args=[team.pk])}
+            for team in visible_teams(self.request.user).filter(members=person).order_by("name")
         ]
         attempts = (
             Attempt.objects.filter(user=person, submitted_at__isnull=False)

@@ -1,18 +1,24 @@
-"""Every operation of the published OpenAPI schema, fed generated requests by a supervisor's token.
+"""Every operation of the published OpenAPI schema, fed generated requests with real ids.
 
-Whatever the input, the API must not fail with a server error, and each response must match what the
-schema documents for it: status code, content type and body.
+The learner's operations (their attempts, enrollments and certificates) are called in a learner's
+signed-in session, with an attempt open, one submitted and another learner's attempt among the ids;
+the supervisors' operations with a supervisor's personal token. Whatever the input, the API must not
+fail with a server error, and each response must match what the schema documents for it: status
+code, content type and body.
 """
 
 from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -22,14 +28,31 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from assessments.services import attempt_start, attempt_submit
 from certificates.models import Assignment, Certificate
 from certificates.services import certificate_issue
 from cms.tokens import api_token_create
-from tests.factories import LearnerFactory, SupervisorFactory, TeamFactory, build_course, build_program
+from tests.factories import (
+    LearnerFactory,
+    SupervisorFactory,
+    TeamFactory,
+    build_course,
+    build_program,
+    build_quiz,
+    module_with_quiz,
+)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Path parameters are mapped onto these, so most requests reach real records; the rest get a 404.
-ID_PARAMETERS = {"team_id": "teams", "person_id": "people", "id": "assignments"}
+ID_PARAMETERS = {
+    "team_id": "teams",
+    "person_id": "people",
+    "id": "assignments",
+    "attempt_id": "attempts",
+    "quiz_id": "quizzes",
+}
+# Operations a learner uses, in their signed-in session; the rest are the supervisors' (a token).
+LEARNER_PATHS = ("/api/v1/attempts/", "/api/v1/quizzes/", "/api/v1/me/", "/api/v1/courses/", "/api/v1/verify/")
 MISSING_ID = 2_000_000_000
 
 
@@ -50,11 +73,43 @@ def fuzz_data(catalog):
         course=course, team=team, due_on=timezone.localdate() + timedelta(days=14), assigned_by=supervisor
     )
     _token, plaintext = api_token_create(user=supervisor, name="Fuzzing")
+
+    # Ben's quizzes: one attempt open (feedback at once, so answers lock), one graded attempt open, one
+    # submitted; Cara's attempt, which is not Ben's to see; a quiz that is not published.
+    practice, graded, finished = (
+        build_quiz(title="Practice"),
+        build_quiz(title="Graded", feedback_timing="after_submission"),
+        build_quiz(title="Done"),
+    )
+    module_with_quiz(course, practice)
+    open_practice = attempt_start(user=ben, quiz=practice).attempt
+    open_graded = attempt_start(user=ben, quiz=graded).attempt
+    submitted = attempt_submit(attempt=attempt_start(user=ben, quiz=finished).attempt)
+    others = attempt_start(user=cara, quiz=practice).attempt
+    draft = build_quiz(title="Draft", publish_it=False)
     return {
         "token": plaintext,
+        "session": _session(ben),
         "teams": [team.pk, other_team.pk, MISSING_ID],
         "people": [rosa.pk, ben.pk, cara.pk, supervisor.pk, MISSING_ID],
         "assignments": [assignment.pk, MISSING_ID],
+        "attempts": [open_practice.pk, open_graded.pk, submitted.pk, others.pk, MISSING_ID],
+        "quizzes": [practice.pk, graded.pk, finished.pk, draft.pk, MISSING_ID],
+        "question_keys": {a.pk: a.question_keys for a in (open_practice, open_graded, submitted, others)},
+    }
+
+
+def _session(user) -> dict:
+    """What a browser signed in as ``user`` sends to the API: the session and CSRF cookies, and the CSRF header."""
+    client = Client()
+    client.force_login(user)
+    csrf = get_random_string(32)
+    return {
+        "cookies": {
+            django_settings.SESSION_COOKIE_NAME: client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+            django_settings.CSRF_COOKIE_NAME: csrf,
+        },
+        "headers": {"X-CSRFToken": csrf},
     }
 
 
@@ -82,10 +137,17 @@ def prepare_request(case, fuzz_data) -> None:
     Other ids are left as generated: one the URL patterns do not accept (a negative number) matches no
     endpoint, and must still get the API's documented JSON 404.
     """
-    for name, value in (case.path_parameters or {}).items():
+    parameters = case.path_parameters or {}
+    for name, value in parameters.items():
         if isinstance(value, int) and name in ID_PARAMETERS:
             known = fuzz_data[ID_PARAMETERS[name]]
             case.path_parameters[name] = known[value % len(known)]
+    if "question_key" in parameters:
+        # Mostly a question of the attempt asked about, sometimes one that is not (a 404).
+        keys = fuzz_data["question_keys"].get(parameters.get("attempt_id"), [])
+        generated = str(parameters["question_key"])
+        if keys and len(generated) % 4:
+            parameters["question_key"] = keys[len(generated) % len(keys)]
 
 
 @pytest.mark.django_db
@@ -96,5 +158,10 @@ def test_the_api_answers_every_generated_request_as_documented(case, fuzz_data):
     # The token's rate limit would otherwise turn later examples into 429s.
     cache.clear()
     prepare_request(case, fuzz_data)
-    response = case.call(headers={"Authorization": f"Bearer {fuzz_data['token']}"})
+    if case.path.startswith(LEARNER_PATHS):
+        # A browser's session: no generated bearer token stands in front of it.
+        (case.headers or {}).pop("Authorization", None)
+        response = case.call(**fuzz_data["session"])
+    else:
+        response = case.call(headers={"Authorization": f"Bearer {fuzz_data['token']}"})
     case.validate_response(response, checks=CHECKS)

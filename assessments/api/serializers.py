@@ -1,4 +1,22 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+ANSWER_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "string",
+            "minLength": 1,
+            "description": "single: an option key; branching: the key of a choice at the current step; "
+            "reflection: the text of the answer.",
+        },
+        {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "multiple: the chosen option keys; order: every item key once, in the chosen order.",
+        },
+    ]
+}
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -57,8 +75,27 @@ class AttemptSerializer(serializers.Serializer):
     questions = QuestionSerializer(many=True)
 
 
+@extend_schema_field(ANSWER_SCHEMA)
+class AnswerField(serializers.Field):
+    """An answer's JSON shape: text, or a list of texts. Whether it fits its question is the service's to say."""
+
+    default_error_messages = {
+        "shape": "Give a string (single, branching, reflection) or a non-empty list of strings (multiple, order).",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data:
+            return data
+        if isinstance(data, list) and data and all(isinstance(item, str) for item in data):
+            return data
+        self.fail("shape")
+
+    def to_representation(self, value):
+        return value
+
+
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.JSONField(
+    answer = AnswerField(
         help_text="single: an option key; multiple: a list of option keys; order: the item keys in order; "
         "branching: the key of the choice for the current step; reflection: text."
     )

@@ -4,13 +4,11 @@ from dataclasses import asdict
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import Quiz
-from ..scoring import BRANCHING
 from .serializers import AnswerSerializer, AttemptSerializer, ProblemSerializer, ResultSerializer
 
 
@@ -27,10 +25,6 @@ def _result_body(attempt):
     return ResultSerializer({"attempt": attempt, "competencies": competencies, "questions": _questions(attempt)}).data
 
 
-def _problem(message, code=status.HTTP_409_CONFLICT, retry_at=None):
-    return Response({"detail": message, "retry_at": retry_at}, status=code)
-
-
 class AttemptStart(APIView):
     @extend_schema(
         request=None,
@@ -43,10 +37,7 @@ class AttemptStart(APIView):
     )
     def post(self, request, quiz_id: int):
         quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
-        try:
-            started = services.attempt_start(user=request.user, quiz=quiz)
-        except services.AttemptRefused as refused:
-            return _problem(str(refused), retry_at=refused.retry_at)
+        started = services.attempt_start(user=request.user, quiz=quiz)
         return Response(_attempt_body(started.attempt), status=201 if started.created else 200)
 
 
@@ -61,27 +52,19 @@ class AttemptAnswer(APIView):
         request=AnswerSerializer,
         responses={
             200: AttemptSerializer,
-            400: OpenApiResponse(description='{"answer": ["…"]}'),
-            409: ProblemSerializer,
+            400: OpenApiResponse(description='The answer does not fit the question: {"answer": ["…"]}.'),
+            404: OpenApiResponse(ProblemSerializer, description="Not your attempt, or not one of its questions."),
+            409: OpenApiResponse(
+                ProblemSerializer, description="Submitted, out of time, or locked once its feedback was shown."
+            ),
         },
-        summary="Save the answer to one question (the latest answer wins)",
+        summary="Save the answer to one question (the latest answer wins until its feedback is shown)",
     )
     def put(self, request, attempt_id: int, question_key: str):
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         serializer = AnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if question_key not in attempt.question_keys:
-            return Response({"question_key": ["This question is not part of the attempt."]}, status=400)
-        answer = serializer.validated_data["answer"]
-        try:
-            if services.question_data(attempt, question_key)["kind"] == BRANCHING:
-                services.branching_choose(attempt=attempt, question_key=question_key, choice_key=str(answer))
-            else:
-                services.attempt_answer(attempt=attempt, question_key=question_key, answer=answer)
-        except services.InvalidAnswer as invalid:
-            return Response({"answer": [str(invalid)]}, status=400)
-        except services.AttemptRefused as refused:
-            return _problem(str(refused))
+        services.attempt_answer(attempt=attempt, question_key=question_key, answer=serializer.validated_data["answer"])
         return Response(_attempt_body(attempt))
 
 
@@ -100,5 +83,5 @@ class AttemptResult(APIView):
     def get(self, request, attempt_id: int):
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         if not attempt.is_submitted:
-            return _problem("Submit the attempt to see its result.")
+            raise services.AttemptRefused("Submit the attempt to see its result.")
         return Response(_result_body(attempt))

@@ -4,11 +4,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from cms.api import IdField
+from cms.api import IdField, VisibleIdField
 from cms.models import Team
 from courses.models import CoursePage
 
-from ..assignments import assignment_create
+from ..assignments import assignable_people, assignable_teams, assignment_create
 from ..models import Assignment, Program
 from ..tracking import SORT_KEYS, STATUSES
 
@@ -88,17 +88,19 @@ class AssignmentSerializer(serializers.ModelSerializer):
     program = IdField(
         queryset=Program.objects.all(), required=False, allow_null=True, help_text="A program; or give a course."
     )
-    team = IdField(
+    team = VisibleIdField(
         queryset=Team.objects.all(),
+        scope=assignable_teams,
         required=False,
         allow_null=True,
-        help_text="A team you supervise; or give a person.",
+        help_text="A team you supervise; or give a person. Any other id is a 404.",
     )
-    user = IdField(
+    user = VisibleIdField(
         queryset=get_user_model().objects.filter(is_active=True),
+        scope=assignable_people,
         required=False,
         allow_null=True,
-        help_text="A person on a team you supervise; or give a team.",
+        help_text="A person on a team you supervise; or give a team. Any other id is a 404.",
     )
 
     class Meta:

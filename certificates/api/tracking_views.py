@@ -1,28 +1,22 @@
 """Supervisors' integration API: their teams, status rows, people's certificates, and assignments.
 
-Every response goes through ``tracking.visible_teams`` / ``visible_people``: a supervisor gets a 404
-for any team or person outside the teams they supervise, exactly as on the admin pages.
+Every response goes through ``cms.access`` (``visible_teams`` / ``visible_people``): a supervisor gets a
+404 for any team or person outside the teams they supervise, exactly as on the admin pages, and a row
+names only the teams the caller may see.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.generics import CreateAPIView, DestroyAPIView, ListAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from cms.access import may_track_people, person_for_viewer, team_for_viewer, visible_people, visible_teams
 from cms.tokens import ApiTokenRateThrottle
 from cms.two_factor import AdminSessionVerified
 
-from ..assignments import assignment_delete, manageable_assignments
-from ..models import Certificate, Program, ProgramCourse
-from ..tracking import (
-    filter_rows,
-    person_for_viewer,
-    sort_rows,
-    status_rows,
-    team_for_viewer,
-    visible_people,
-    visible_teams,
-)
+from ..assignments import assignment_delete, manageable_assignments, may_assign
+from ..models import Certificate
+from ..tracking import active_programs, filter_rows, sort_rows, status_rows
 from .serializers import NotFoundSerializer, VerificationSerializer
 from .tracking_serializers import AssignmentSerializer, StatusQuerySerializer, StatusRowSerializer, TeamSerializer
 
@@ -35,23 +29,22 @@ class SupervisesPeople(BasePermission):
     message = "Only supervisors and administrators can use this."
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_superuser or user.supervised_teams.exists()))
+        return may_track_people(request.user)
+
+
+class AssignsWork(BasePermission):
+    """Administrators, trainers and supervisors: who they may assign to is the serializer's scoped ids."""
+
+    message = "Only administrators, trainers and supervisors can assign work."
+
+    def has_permission(self, request, view):
+        return may_assign(request.user)
 
 
 class TrackingView:
     # Staff-only endpoints: with the site's session, two-factor authentication must be passed first, as in the admin.
     permission_classes = [IsAuthenticated, AdminSessionVerified, SupervisesPeople]
     throttle_classes = [ApiTokenRateThrottle]
-
-
-def active_programs(program: Program | None = None) -> list[Program]:
-    programs = Program.objects.filter(active=True).prefetch_related(
-        Prefetch("required_courses", queryset=ProgramCourse.objects.select_related("course"))
-    )
-    if program is not None:
-        programs = programs.filter(pk=program.pk)
-    return list(programs)
 
 
 @extend_schema_view(get=extend_schema(summary="Teams I can see"))
@@ -86,7 +79,9 @@ class TeamStatus(TrackingView, ListAPIView):
         query.is_valid(raise_exception=True)
         options = query.validated_data
         rows = status_rows(
-            people=list(visible_people(self.request.user, team=team)), programs=active_programs(options.get("program"))
+            viewer=self.request.user,
+            people=list(visible_people(self.request.user, team=team)),
+            programs=active_programs(options.get("program")),
         )
         rows = filter_rows(
             rows,
@@ -108,7 +103,7 @@ class PersonStatus(TrackingView, ListAPIView):
 
     def get_queryset(self):
         person = person_for_viewer(self.request.user, self.kwargs["person_id"])
-        return sort_rows(status_rows(people=[person], programs=active_programs()), "program")
+        return sort_rows(status_rows(viewer=self.request.user, people=[person], programs=active_programs()), "program")
 
 
 @extend_schema_view(
@@ -138,6 +133,9 @@ class PersonCertificates(TrackingView, ListAPIView):
             201: AssignmentSerializer,
             400: OpenApiResponse(description="Errors by field name."),
             403: OpenApiResponse(NotFoundSerializer, description="You cannot assign work."),
+            404: OpenApiResponse(
+                NotFoundSerializer, description="The team or person is not one you may assign to (or does not exist)."
+            ),
         },
     )
 )
@@ -148,15 +146,24 @@ class AssignmentCreate(CreateAPIView):
     """
 
     serializer_class = AssignmentSerializer
-    permission_classes = [IsAuthenticated, AdminSessionVerified]
+    permission_classes = [IsAuthenticated, AdminSessionVerified, AssignsWork]
     throttle_classes = [ApiTokenRateThrottle]
 
 
-@extend_schema_view(delete=extend_schema(summary="Remove an assignment", responses={204: None, 404: NOT_FOUND}))
+@extend_schema_view(
+    delete=extend_schema(
+        summary="Remove an assignment",
+        responses={
+            204: None,
+            403: OpenApiResponse(NotFoundSerializer, description="You cannot assign work."),
+            404: NOT_FOUND,
+        },
+    )
+)
 class AssignmentDelete(DestroyAPIView):
     """Remove an assignment of one of your teams or of one of their members. Enrollments and progress stay."""
 
-    permission_classes = [IsAuthenticated, AdminSessionVerified]
+    permission_classes = [IsAuthenticated, AdminSessionVerified, AssignsWork]
     throttle_classes = [ApiTokenRateThrottle]
 
     def get_queryset(self):

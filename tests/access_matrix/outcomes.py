@@ -54,6 +54,9 @@ CHECKS = {
     # Wagtail's answer when someone with admin access lacks a page's permission: back to the dashboard.
     "DENIED": lambda r: r.status_code in REDIRECTS and _location(r) == reverse("wagtailadmin_home"),
     "DASHBOARD": lambda r: r.status_code in REDIRECTS and _location(r) == reverse("wagtailadmin_home"),
+    "TWO_FACTOR": lambda r: (
+        r.status_code in REDIRECTS and _location(r) in {reverse("two_factor_verify"), reverse("two_factor_setup")}
+    ),
     "BAD_REQUEST": lambda r: r.status_code == 400,
     # The bearer scheme's challenge: the API asks for credentials rather than refusing outright.
     "NO_CREDENTIALS": lambda r: r.status_code == 401 and r.get("WWW-Authenticate", "").startswith("Bearer "),
@@ -70,6 +73,7 @@ LOGIN = Outcome("LOGIN", "a redirect to the site's sign-in page")
 ADMIN_LOGIN = Outcome("ADMIN_LOGIN", "a redirect to the admin's sign-in page (no admin access)")
 DENIED = Outcome("DENIED", "Wagtail's permission denied: a redirect to the admin dashboard with a message")
 DASHBOARD = Outcome("DASHBOARD", "a redirect to the admin dashboard, not a refusal (the admin's sign-in page)")
+TWO_FACTOR = Outcome("TWO_FACTOR", "a redirect to the two-factor verify (or set-up) page: not verified yet")
 BAD_REQUEST = Outcome("BAD_REQUEST", "400: refused as invalid (a form or API field error)")
 NO_CREDENTIALS = Outcome("NO_CREDENTIALS", "401 with a bearer challenge: the API asks for credentials")
 FORBIDDEN = Outcome("FORBIDDEN", "403")

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.auth import confirmed_app_device
+from tests.auth import confirmed_app_device, verified
 from tests.factories import (
     AdminFactory,
     LearnerFactory,
@@ -40,6 +40,18 @@ ANON, LEARNER_A, LEARNER_B, SUPERVISOR_A, SUPERVISOR_B, TRAINER, ADMIN = USERS =
     "trainer",
     "admin",
 )
+
+#: Staff signed in with a password only, before the second factor: the same people as supervisor A, the
+#: trainer and the administrator, in sessions that have not passed two-factor authentication. What they
+#: may open is derived from the table (``matrix.expected_without_2fa``), so every probe covers them.
+SUPERVISOR_A_NO_2FA, TRAINER_NO_2FA, ADMIN_NO_2FA = STAFF_WITHOUT_2FA = (
+    "supervisor_a_no_2fa",
+    "trainer_no_2fa",
+    "admin_no_2fa",
+)
+#: The verified person each of them is.
+SIGNED_IN_AS = {SUPERVISOR_A_NO_2FA: SUPERVISOR_A, TRAINER_NO_2FA: TRAINER, ADMIN_NO_2FA: ADMIN}
+ACTORS = USERS + STAFF_WITHOUT_2FA
 
 #: Learner A's name and email: no one outside A's circle may find them in a response.
 A_NAME = "Amara Quillfeather"
@@ -124,7 +136,7 @@ def build_world() -> World:
     # Supervisor A's API token and assignment of the course to team A.
     token, _plaintext = api_token_create(user=supervisor_a, name="Clinic dashboard")
     assignment = assignment_create(
-        actor=supervisor_a, due_on=timezone.localdate() + timedelta(days=30), course=course, team=team_a
+        actor=verified(supervisor_a), due_on=timezone.localdate() + timedelta(days=30), course=course, team=team_a
     )
 
     # An administrator's concerns: supervisor A's authenticator app, and a failed background task.
@@ -149,6 +161,9 @@ def build_world() -> World:
             SUPERVISOR_B: supervisor_b,
             TRAINER: trainer,
             ADMIN: admin,
+            SUPERVISOR_A_NO_2FA: supervisor_a,
+            TRAINER_NO_2FA: trainer,
+            ADMIN_NO_2FA: admin,
         },
         objects={
             "home": home,

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import services
+from assessments.models import Response
 from tests.factories import LearnerFactory, build_quiz
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +61,92 @@ def test_bad_answer_is_a_400_naming_the_field(api):
         "answer": ["Choose one of the options."]
     }
     assert "answer" in api.put(url, {}, content_type="application/json").json()
+
+
+def test_a_question_not_in_the_attempt_is_404(api):
+    attempt = start(api, build_quiz()).json()
     missing = reverse("api-attempt-answer", args=[attempt["id"], "not-a-question"])
-    assert "question_key" in api.put(missing, {"answer": "x"}, content_type="application/json").json()
+    response = api.put(missing, {"answer": "x"}, content_type="application/json")
+    assert response.status_code == 404 and response.json() == {"detail": "This question is not part of the attempt."}
+
+
+def _question(attempt: dict, kind: str) -> dict:
+    return next(q for q in attempt["questions"] if q["kind"] == kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer"),
+    [
+        ("single", {"a": 1}),
+        ("single", ["x"]),
+        ("single", 3),
+        ("single", None),
+        ("single", True),
+        ("multiple", [["x"]]),
+        ("multiple", [{"a": 1}]),
+        ("multiple", []),
+        ("multiple", "x"),
+        ("order", [1, "a"]),
+        ("order", [None, "a"]),
+        ("order", [["a"]]),
+        ("order", {"a": 1}),
+        ("branching", ["x"]),
+        ("branching", 7),
+        ("reflection", {"text": "hi"}),
+        ("reflection", ""),
+        ("reflection", ["words"]),
+    ],
+)
+def test_answers_of_the_wrong_shape_are_a_400_naming_answer_and_save_nothing(api, kind, answer):
+    """Every kind checks its answer's shape before anything is stored; no shape is a server error."""
+    attempt = start(api, build_quiz(feedback_timing="after_submission")).json()
+    question = _question(attempt, kind)
+    url = reverse("api-attempt-answer", args=[attempt["id"], question["key"]])
+    response = api.put(url, {"answer": answer}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["answer"]
+    assert not Response.objects.exists()
+
+
+def test_every_shape_the_schema_describes_is_accepted_for_its_kind(api):
+    """What the schema allows (a string, or a list of strings) the server takes when it fits the question."""
+    attempt = start(api, build_quiz(feedback_timing="after_submission")).json()
+    for kind, answer in [
+        ("single", lambda q: q["options"][0]["key"]),
+        ("multiple", lambda q: [q["options"][0]["key"]]),
+        ("order", lambda q: [o["key"] for o in q["options"]]),
+        ("branching", lambda q: q["step"]["choices"][0]["key"]),
+        ("reflection", lambda q: "I would listen first."),
+    ]:
+        question = _question(attempt, kind)
+        url = reverse("api-attempt-answer", args=[attempt["id"], question["key"]])
+        assert api.put(url, {"answer": answer(question)}, content_type="application/json").status_code == 200, kind
+    assert Response.objects.count() == 5
+
+
+def test_the_answer_schema_is_a_string_or_a_list_of_strings_never_null(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    answer = schema["components"]["schemas"]["AnswerRequest"]["properties"]["answer"]
+    assert [shape["type"] for shape in answer["oneOf"]] == ["string", "array"]
+    assert answer["oneOf"][1]["items"] == {"type": "string"}
+    assert not answer.get("nullable")
+
+
+def test_a_practice_answer_cannot_be_changed_through_the_api_once_its_feedback_is_shown(api):
+    """Answer wrong, read the right option from the attempt, put it: refused, and the score keeps the first answer."""
+    attempt = start(api, build_quiz()).json()
+    single = _question(attempt, "single")
+    url = reverse("api-attempt-answer", args=[attempt["id"], single["key"]])
+    wrong = next(o["key"] for o in single["options"] if not o["text"].startswith("Say no kindly"))
+    shown = api.put(url, {"answer": wrong}, content_type="application/json").json()
+    revealed = _question(shown, "single")
+    assert revealed["locked"] is True
+    right = next(o["key"] for o in revealed["options"] if o["correct"])
+    changed = api.put(url, {"answer": right}, content_type="application/json")
+    assert changed.status_code == 409
+    assert "already answered" in changed.json()["detail"]
+    result = api.post(reverse("api-attempt-submit", args=[attempt["id"]])).json()
+    assert next(q for q in result["review"] if q["key"] == single["key"])["answer"] == wrong
 
 
 def test_refused_start_says_when_to_retry(api, learner):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import services
+from assessments import attempt_rules, services
 from assessments.freezing import version_from_snapshot
 from assessments.models import Attempt, Response
 from assessments.scoring import best_response
@@ -23,7 +23,10 @@ def quiz():
 def answer_all(attempt, *, best=True):
     version = version_from_snapshot(attempt.snapshot, attempt.question_keys)
     for question in version.questions:
-        if question.kind == "reflection":
+        if question.kind == "branching" and best:
+            for choice in best_response(question):
+                services.attempt_answer(attempt=attempt, question_key=question.key, answer=choice)
+        elif question.kind == "reflection":
             services.attempt_answer(attempt=attempt, question_key=question.key, answer="I would ask first.")
         elif best:
             services.attempt_answer(attempt=attempt, question_key=question.key, answer=best_response(question))
@@ -78,7 +81,8 @@ def test_answers_cannot_change_after_submission(quiz):
         services.attempt_answer(attempt=attempt, question_key=attempt.question_keys[0], answer="x")
 
 
-def test_the_latest_answer_wins(quiz):
+def test_the_latest_answer_wins_until_feedback_is_shown():
+    quiz = build_quiz(feedback_timing="after_submission")
     attempt = services.attempt_start(user=LearnerFactory(), quiz=quiz).attempt
     single = next(q for q in attempt.snapshot["questions"] if q["kind"] == "single")
     first, second = single["options"][0]["key"], single["options"][1]["key"]
@@ -102,18 +106,48 @@ def test_answers_that_do_not_fit_are_refused(quiz, kind, answer):
 def test_branching_steps_follow_the_graph(quiz):
     attempt = services.attempt_start(user=LearnerFactory(), quiz=quiz).attempt
     question = next(q for q in attempt.snapshot["questions"] if q["kind"] == "branching")
-    first_step = services.branching_position(question, [])
-    assert first_step["name"] == "first"
-    call = first_step["choices"][0]["key"]
-    services.branching_choose(attempt=attempt, question_key=question["key"], choice_key=call)
-    second_step = services.branching_position(question, [call])
-    assert second_step["name"] == "second"
+    first_step = attempt_rules.branching_trace(question, []).current
+    assert first_step == "first"
+    call = next(s for s in question["steps"] if s["name"] == "first")["choices"][0]["key"]
+    services.attempt_answer(attempt=attempt, question_key=question["key"], answer=call)
+    assert attempt_rules.branching_trace(question, [call]).current == "second"
     with pytest.raises(services.InvalidAnswer):
-        services.branching_choose(attempt=attempt, question_key=question["key"], choice_key=call)
-    services.branching_choose(
-        attempt=attempt, question_key=question["key"], choice_key=second_step["choices"][0]["key"]
+        services.attempt_answer(attempt=attempt, question_key=question["key"], answer=call)
+    second = next(s for s in question["steps"] if s["name"] == "second")
+    services.attempt_answer(attempt=attempt, question_key=question["key"], answer=second["choices"][0]["key"])
+    assert attempt_rules.branching_trace(question, Response.objects.get(question_key=question["key"]).answer).ended
+
+
+def test_a_branching_path_cannot_be_set_whole(quiz):
+    """A scenario is walked one step at a time: a whole path (even the best one) is not an answer."""
+    attempt = services.attempt_start(user=LearnerFactory(), quiz=quiz).attempt
+    version = version_from_snapshot(attempt.snapshot, attempt.question_keys)
+    branching = next(q for q in version.questions if q.kind == "branching")
+    with pytest.raises(services.InvalidAnswer):
+        services.attempt_answer(attempt=attempt, question_key=branching.key, answer=list(best_response(branching)))
+    assert not Response.objects.exists()
+
+
+def test_practice_answers_lock_once_their_feedback_is_shown(quiz):
+    """In a quiz that shows feedback at once, the service refuses to change an answer whose feedback was shown."""
+    attempt = services.attempt_start(user=LearnerFactory(), quiz=quiz).attempt
+    single = next(q for q in attempt.snapshot["questions"] if q["kind"] == "single")
+    worst, best = (
+        sorted(single["options"], key=lambda o: o["credit"])[0],
+        max(single["options"], key=lambda o: o["credit"]),
     )
-    assert services.branching_position(question, Response.objects.get(question_key=question["key"]).answer) is None
+    services.attempt_answer(attempt=attempt, question_key=single["key"], answer=worst["key"])
+    with pytest.raises(services.AnswerLocked):
+        services.attempt_answer(attempt=attempt, question_key=single["key"], answer=best["key"])
+    assert Response.objects.get(question_key=single["key"]).answer == worst["key"]
+
+
+def test_practice_reflections_stay_open_until_submission(quiz):
+    attempt = services.attempt_start(user=LearnerFactory(), quiz=quiz).attempt
+    reflection = next(q for q in attempt.snapshot["questions"] if q["kind"] == "reflection")
+    services.attempt_answer(attempt=attempt, question_key=reflection["key"], answer="First thought.")
+    services.attempt_answer(attempt=attempt, question_key=reflection["key"], answer="Second thought.")
+    assert Response.objects.get(question_key=reflection["key"]).answer == "Second thought."
 
 
 def test_attempt_limit_is_refused_with_a_message(quiz):

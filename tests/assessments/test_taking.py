@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import services
+from assessments import attempt_rules, services
 from assessments.models import Attempt, Quiz, Response
 from tests.factories import LearnerFactory, build_quiz, sample_questions
 
@@ -20,13 +20,13 @@ def start(client, quiz):
 
 def question_number(attempt, kind):
     return next(
-        n for n, key in enumerate(attempt.question_keys, 1) if services.question_data(attempt, key)["kind"] == kind
+        n for n, key in enumerate(attempt.question_keys, 1) if attempt_rules.question_data(attempt, key)["kind"] == kind
     )
 
 
 def single(attempt):
     number = question_number(attempt, "single")
-    return number, services.question_data(attempt, attempt.question_keys[number - 1])
+    return number, attempt_rules.question_data(attempt, attempt.question_keys[number - 1])
 
 
 def test_question_page_never_carries_the_answer_key_before_answering(learner_client):
@@ -53,6 +53,19 @@ def test_immediate_feedback_appears_once_answered(learner_client):
     page = learner_client.get(url).content.decode()
     assert "Money changes the relationship." in page and "keeps the person safe" in page
     assert 'name="answer"' not in page  # locked once the feedback is shown
+
+
+def test_a_second_post_from_a_stale_page_cannot_change_a_practice_answer(learner_client):
+    """The question page and the API share one lock: a form posted again after the feedback changes nothing."""
+    attempt = start(learner_client, build_quiz())
+    number, data = single(attempt)
+    url = reverse("attempt-question", args=[attempt.pk, number])
+    first, second = data["options"][0]["key"], data["options"][1]["key"]
+    learner_client.post(url, {"answer": first})
+    response = learner_client.post(url, {"answer": second}, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert "You have already answered this question" in response.content.decode()
+    assert Response.objects.get(attempt=attempt, question_key=data["key"]).answer == first
 
 
 def test_graded_quiz_keeps_feedback_until_submission(learner_client):
@@ -95,7 +108,7 @@ def test_invalid_answer_is_a_clear_error_and_saves_nothing(learner_client):
 def test_order_question_takes_positions_without_javascript(learner_client):
     attempt = start(learner_client, build_quiz())
     number = question_number(attempt, "order")
-    data = services.question_data(attempt, attempt.question_keys[number - 1])
+    data = attempt_rules.question_data(attempt, attempt.question_keys[number - 1])
     positions = {f"position-{item['key']}": str(i) for i, item in enumerate(data["items"], 1)}
     learner_client.post(reverse("attempt-question", args=[attempt.pk, number]), positions)
     assert Response.objects.get().answer == [item["key"] for item in data["items"]]
@@ -143,7 +156,7 @@ def test_submit_queries_do_not_grow_with_questions(learner_client):
         quiz.save_revision().publish()
         attempt = start(learner_client, Quiz.objects.get(pk=quiz.pk))
         for key in attempt.question_keys:
-            data = services.question_data(attempt, key)
+            data = attempt_rules.question_data(attempt, key)
             if data["kind"] == "single":
                 services.attempt_answer(attempt=attempt, question_key=key, answer=data["options"][1]["key"])
         with CaptureQueriesContext(connection) as queries:
@@ -184,7 +197,7 @@ def test_practice_questions_do_not_autosave_because_saving_reveals_feedback(lear
 def test_result_review_shows_the_learners_order_and_the_best_order(learner_client):
     attempt = start(learner_client, build_quiz())
     number = question_number(attempt, "order")
-    data = services.question_data(attempt, attempt.question_keys[number - 1])
+    data = attempt_rules.question_data(attempt, attempt.question_keys[number - 1])
     reversed_positions = {
         f"position-{item['key']}": str(len(data["items"]) - i) for i, item in enumerate(data["items"])
     }

@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from certificates.models import Assignment, CECredit, Certificate, CertificateEvent, Program
-from certificates.tracking import status_rows, visible_people
+from certificates.tracking import status_rows
+from cms.access import visible_people
 from cms.models import Team
+from tests.auth import verified
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +40,11 @@ def test_demo_team_has_certificates_in_every_state(capsys, django_capture_on_com
 def test_demo_team_shows_every_status_and_due_dates(django_capture_on_commit_callbacks, django_user_model):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo")
-    supervisor = django_user_model.objects.get(email="supervisor@example.org")
+    supervisor = verified(django_user_model.objects.get(email="supervisor@example.org"))
     team = Team.objects.get()
-    rows = {r.person.email: r for r in status_rows(people=list(visible_people(supervisor, team=team)))}
+    rows = {
+        r.person.email: r for r in status_rows(viewer=supervisor, people=list(visible_people(supervisor, team=team)))
+    }
     assert {email: row.status for email, row in rows.items()} == {
         "learner@example.org": "not_started",
         "alex.rivera@example.org": "certified",

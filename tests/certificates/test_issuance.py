@@ -74,6 +74,10 @@ def take_quiz(user, quiz, *, best=True):
     for question in version.questions:
         if question.kind == "reflection":
             answer = "I would ask what she needs first."
+        elif best and question.kind == "branching":
+            for choice in best_response(question):  # a scenario is walked one step at a time
+                assessment_services.attempt_answer(attempt=attempt, question_key=question.key, answer=choice)
+            continue
         elif best:
             answer = best_response(question)
         elif question.kind == "single":

@@ -10,6 +10,7 @@ from django.utils import timezone
 from certificates.models import CECredit
 from certificates.selectors import credits_to_review
 from certificates.services import CertificateRefused, credit_review, credit_submit
+from tests.auth import verified
 from tests.factories import AdminFactory, LearnerFactory, SupervisorFactory, TeamFactory, build_course, ce_category
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def learner(db):
 
 @pytest.fixture
 def supervisor(learner):
-    supervisor = SupervisorFactory(full_name="Dana Okafor")
+    supervisor = verified(SupervisorFactory(full_name="Dana Okafor"))
     team = TeamFactory(name="Riverside peer team")
     team.supervisors.add(supervisor)
     team.members.add(learner)
@@ -42,7 +43,7 @@ def supervisor(learner):
 
 @pytest.fixture
 def other_supervisor(db):
-    other = SupervisorFactory(full_name="Sam Whitaker")
+    other = verified(SupervisorFactory(full_name="Sam Whitaker"))
     team = TeamFactory(name="Northside peer team")
     team.supervisors.add(other)
     team.members.add(LearnerFactory())
@@ -101,7 +102,7 @@ def test_nobody_reviews_their_own_hours(learner, supervisor):
         credit_review(credit=supervisors_own, reviewer=supervisor, approve=True)
     assert_unchanged(supervisors_own)
 
-    admin = AdminFactory()
+    admin = verified(AdminFactory())
     admins_own = submit(admin)
     with pytest.raises(CertificateRefused, match="You cannot review your own hours"):
         credit_review(credit=admins_own, reviewer=admin, approve=True)
@@ -139,7 +140,7 @@ def test_course_hours_cannot_be_reviewed(catalog, learner, supervisor):
         hours=Decimal(2),
         state=CECredit.State.APPROVED,
     )
-    for reviewer in (supervisor, AdminFactory()):
+    for reviewer in (supervisor, verified(AdminFactory())):
         with pytest.raises(CertificateRefused, match="approved automatically"):
             credit_review(credit=from_course, reviewer=reviewer, approve=False, note="Not relevant.")
     from_course.refresh_from_db()
@@ -147,7 +148,7 @@ def test_course_hours_cannot_be_reviewed(catalog, learner, supervisor):
 
 
 def test_admins_may_review_anyones_hours(learner, other_supervisor):
-    admin = AdminFactory()
+    admin = verified(AdminFactory())
     credit = submit(learner)  # in a team, but not one the admin supervises
     outsider_credit = submit(LearnerFactory())  # in no team at all
     credit_review(credit=credit, reviewer=admin, approve=True)
@@ -179,7 +180,7 @@ def test_a_supervisor_is_shown_only_their_team_members_pending_external_hours(le
 
 
 def test_an_admin_is_shown_everyones_pending_external_hours_but_their_own(learner, supervisor, other_supervisor):
-    admin = AdminFactory()
+    admin = verified(AdminFactory())
     pending = [submit(learner), submit(supervisor), submit(LearnerFactory())]
     submit(admin)
     credit_review(credit=submit(learner, title="Decided"), reviewer=admin, approve=True)

@@ -17,6 +17,7 @@ from certificates.services import (
     learner_certificates_check,
     renewal_progress,
 )
+from tests.auth import verified
 from tests.factories import LearnerFactory, SupervisorFactory, TeamFactory, build_course, build_program, ce_category
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +208,7 @@ def test_programs_without_renewal_hours_never_renew(small_course, holder):
 
 @pytest.fixture
 def supervisor(holder):
-    supervisor = SupervisorFactory(full_name="Dana Okafor")
+    supervisor = verified(SupervisorFactory(full_name="Dana Okafor"))
     team = TeamFactory()
     team.supervisors.add(supervisor)
     team.members.add(holder)

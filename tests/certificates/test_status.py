@@ -73,3 +73,37 @@ def test_a_stored_certificate_reads_its_status_from_its_own_dates_and_flags():
     assert certificate.status(today=TODAY).code == "superseded"
     certificate.revoked_at = datetime(2026, 11, 1, tzinfo=UTC)
     assert certificate.status(today=TODAY).code == "revoked"
+
+
+# The same rules as a database expression -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_queryset_status_agrees_with_the_python_status_on_every_boundary(catalog):
+    """``Certificate.objects.with_status`` and ``Certificate.status`` are one definition: checked day by day."""
+    from certificates.services import certificate_issue
+    from tests.factories import LearnerFactory, build_course, build_program
+
+    program = build_program([build_course(catalog, modules=1, lessons_per_module=1)])
+    cases = [
+        {"expires_on": None},
+        *({"expires_on": TODAY + timedelta(days=days)} for days in (-400, -91, -1, 0, 1, 89, 90, 91, 730)),
+        {"expires_on": TODAY + timedelta(days=30), "is_current": False},
+        {"expires_on": TODAY - timedelta(days=30), "is_current": False},
+        {"expires_on": None, "revoked_at": datetime(2026, 11, 1, tzinfo=UTC)},
+        {"expires_on": TODAY - timedelta(days=5), "is_current": False, "revoked_at": datetime(2026, 11, 1, tzinfo=UTC)},
+    ]
+    for fields in cases:
+        certificate, _ = certificate_issue(user=LearnerFactory(), program=program)
+        Certificate.objects.filter(pk=certificate.pk).update(**{"is_current": True, **fields})
+    for today in (TODAY - timedelta(days=1), TODAY, TODAY + timedelta(days=1), TODAY + timedelta(days=90)):
+        annotated = {c.pk: c.status_code for c in Certificate.objects.with_status(today)}
+        computed = {c.pk: c.status(today).code for c in Certificate.objects.all()}
+        assert annotated == computed
+        for code in ("valid", "expiring", "expired", "revoked", "superseded"):
+            assert {c.pk for c in Certificate.objects.in_status(code, today=today)} == {
+                pk for pk, status_code in computed.items() if status_code == code
+            }
+        assert {c.pk for c in Certificate.objects.valid(today)} == {
+            c.pk for c in Certificate.objects.all() if c.status(today).is_valid
+        }

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -368,3 +369,54 @@ def test_query_count_does_not_grow_with_the_number_of_people(client, world):
         world.team.members.add(*LearnerFactory.create_batch(size - world.team.members.count()))
         counts.append((count(), count(export="csv"), count(export="xlsx")))
     assert counts[0] == counts[1]
+
+
+# A person on two teams --------------------------------------------------------------------------
+
+
+def test_a_person_on_two_teams_shows_only_the_viewers_team_and_its_due_dates_on_every_surface(client, world):
+    """Eve is on both teams; her supervisor on team A must not learn team B's name or due date anywhere."""
+    person = world.people["Eve Park"]
+    world.other_team.members.add(person)
+    other_due = timezone.localdate() + timedelta(days=2)
+    Assignment.objects.create(program=world.program, team=world.other_team, due_on=other_due)
+    own_due = timezone.localdate() + timedelta(days=20)
+    secrets = ("Riverside Program", other_due.isoformat(), f"{other_due:%b} {other_due.day}, {other_due.year}")
+    as_user(client, world.supervisor)
+
+    row = next(r for r in csv_rows(client, order="name") if r["Person"] == person.full_name and r["Program"] == PROGRAM)
+    assert row["Teams"] == "Northside Clinic" and row["Due date"] == own_due.isoformat()
+    filtered = next(r for r in csv_rows(client, order="-due") if r["Person"] == person.full_name)
+    assert filtered["Teams"] == "Northside Clinic"
+
+    workbook = client.get(REPORT, {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(b"".join(workbook.streaming_content))).active.iter_rows(values_only=True))
+    person_row = next(r for r in rows if r[0] == person.full_name and PROGRAM in r)
+    assert "Riverside Program" not in person_row and other_due not in person_row
+
+    pages = [
+        client.get(REPORT).content.decode(),
+        client.get(reverse("tracking_person", args=[person.pk])).content.decode(),
+        client.get(reverse("tracking_team", args=[world.team.pk])).content.decode(),
+    ]
+    token = bearer_token(world.supervisor)
+    api = [
+        client.get(f"/api/v1/teams/{world.team.pk}/status/", HTTP_AUTHORIZATION=token).content.decode(),
+        client.get(f"/api/v1/people/{person.pk}/status/", HTTP_AUTHORIZATION=token).content.decode(),
+        client.get("/api/v1/teams/", HTTP_AUTHORIZATION=token).content.decode(),
+    ]
+    assert person.full_name in pages[0] and person.full_name in pages[1] and person.full_name in api[0]
+    for body in pages + api:
+        for secret in secrets:
+            assert secret not in body
+
+    # The other team's supervisor sees their own team and their own due date for the same person.
+    as_user(client, world.other_supervisor)
+    row = next(r for r in csv_rows(client) if r["Person"] == person.full_name and r["Program"] == PROGRAM)
+    assert row["Teams"] == "Riverside Program" and row["Due date"] == other_due.isoformat()
+
+
+def bearer_token(user) -> str:
+    from cms.tokens import api_token_create
+
+    return f"Bearer {api_token_create(user=user, name='Report')[1]}"

@@ -256,21 +256,24 @@ def test_assignment_errors_name_the_field(world):
     assert response.status_code == 400
     assert set(response.json()) == {"course"}
 
-    response = client.post(
-        "/api/v1/assignments/", {"program": world["program"].pk, "team": world["other_team"].pk, "due_on": due_on}
-    )
-    assert response.status_code == 400
-    assert set(response.json()) == {"team"}
-
-    response = client.post(
-        "/api/v1/assignments/", {"program": world["program"].pk, "user": world["cara"].pk, "due_on": due_on}
-    )
-    assert response.status_code == 400
-    assert set(response.json()) == {"user"}
-
     response = client.post("/api/v1/assignments/", {"program": world["program"].pk, "user": world["ben"].pk})
     assert response.status_code == 400
     assert set(response.json()) == {"due_on"}
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["team", "user"])
+def test_assigning_outside_your_teams_looks_the_same_as_an_id_that_does_not_exist(world, field):
+    """A real team or person outside your teams and an unknown id get one answer: 404, nothing saved."""
+    client = bearer(world["supervisor"])
+    due_on = (timezone.localdate() + timedelta(days=30)).isoformat()
+    outside = {"team": world["other_team"].pk, "user": world["cara"].pk}[field]
+    answers = [
+        client.post("/api/v1/assignments/", {"program": world["program"].pk, field: pk, "due_on": due_on})
+        for pk in (outside, 987_654)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json() == {"detail": "Not found, or not one you can choose."}
     assert not Assignment.objects.exists()
 
 
@@ -325,9 +328,12 @@ def test_team_status_runs_the_same_number_of_queries_for_5_and_50_people(world):
 
 def test_work_due_today_is_not_overdue_and_overdue_tomorrow(world):
     from certificates.tracking import status_rows
+    from tests.auth import verified
 
+    viewer = verified(world["supervisor"])
     Assignment.objects.create(program=world["program"], user=world["ben"], due_on=timezone.localdate())
-    [row] = status_rows(people=[world["ben"]], programs=[world["program"]])
+    [row] = status_rows(viewer=viewer, people=[world["ben"]], programs=[world["program"]])
     assert row.due_on == timezone.localdate() and not row.overdue
-    [row] = status_rows(people=[world["ben"]], programs=[world["program"]], today=timezone.localdate() + timedelta(1))
+    tomorrow = timezone.localdate() + timedelta(1)
+    [row] = status_rows(viewer=viewer, people=[world["ben"]], programs=[world["program"]], today=tomorrow)
     assert row.overdue

@@ -24,6 +24,7 @@ from certificates.services import (
 from cms.audit import describe_change
 from cms.models import AuditLogEntry
 from cms.roles import SUPERVISORS
+from tests.auth import verified
 from tests.factories import (
     AdminFactory,
     LearnerFactory,
@@ -161,7 +162,7 @@ def test_a_published_change_to_grading_after_attempts_is_logged(db):
 
 
 def test_reviewing_ce_hours_is_logged(db):
-    supervisor = SupervisorFactory()
+    supervisor = verified(SupervisorFactory())
     learner = LearnerFactory()
     team = TeamFactory()
     team.supervisors.add(supervisor)
@@ -229,7 +230,7 @@ def test_becoming_an_administrator_is_logged(admin):
 
 def test_team_changes_are_logged_on_each_person(client, admin):
     team = TeamFactory(name="Northside")
-    supervisor = SupervisorFactory()
+    supervisor = verified(SupervisorFactory())
     team.supervisors.add(supervisor)
     joining = LearnerFactory()
     client.force_login(admin)

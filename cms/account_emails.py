@@ -1,9 +1,10 @@
 """Account emails: password reset links, sign-up links, and the note to an account holder when someone
 signs up with their address.
 
-They are sent by background tasks. A request for a password reset or a sign-up then takes the same time
-whether or not the address has an account: the page never waits for the mail server. Tasks take ids and
-form values, never tokens; a reset token is made when the email is sent, so none waits in the task queue.
+They are sent by background tasks. A request for a password reset or a sign-up then does the same work
+whether or not the address has an account: it queues one task with what was typed, and the task looks the
+address up when it runs; the page never waits for the mail server. Tasks take form values, never tokens; a
+reset token is made when the email is sent, so none waits in the task queue.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sites.shortcuts import get_current_site
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -43,19 +45,35 @@ def _send(*, subject: str, body: str, to: str, html: str | None = None, from_ema
 
 
 class BackgroundPasswordResetMixin:
-    """Queue the reset email instead of sending it during the request (see the module docstring)."""
+    """Queue one reset task for every valid request, whatever the address: the task, not the request, looks the
+    address up (see the module docstring). Django's form would queue one only for an address with an account.
+    """
 
-    def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    def save(
+        self,
+        domain_override=None,
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+        use_https=False,
+        token_generator=None,  # the task makes the token with Django's default generator, when it sends
+        from_email=None,
+        request=None,
+        html_email_template_name=None,
+        extra_email_context=None,  # neither reset page passes any
     ):
+        if domain_override:
+            site_name = domain = domain_override
+        else:
+            site = get_current_site(request)
+            site_name, domain = site.name, site.domain
         password_reset_email_send.enqueue(
-            context["user"].pk,
+            self.cleaned_data["email"],
             subject_template_name=subject_template_name,
             email_template_name=email_template_name,
             html_email_template_name=html_email_template_name,
-            domain=context["domain"],
-            site_name=context["site_name"],
-            protocol=context["protocol"],
+            domain=domain,
+            site_name=site_name,
+            protocol="https" if use_https else "http",
             from_email=from_email,
         )
 
@@ -69,9 +87,9 @@ class AdminPasswordResetForm(BackgroundPasswordResetMixin, WagtailPasswordResetF
 
 
 @task()
-@with_retries(describe=lambda user_id, **kwargs: f"Password reset email for user {user_id}")
+@with_retries(describe=lambda email, **kwargs: "Password reset email")
 def password_reset_email_send(
-    user_id: int,
+    email: str,
     *,
     subject_template_name: str,
     email_template_name: str,
@@ -81,25 +99,27 @@ def password_reset_email_send(
     protocol: str,
     from_email: str | None,
 ) -> None:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return
-    context = {
-        "email": user.email,
-        "domain": domain,
-        "site_name": site_name,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "user": user,
-        "token": default_token_generator.make_token(user),
-        "protocol": protocol,
-    }
-    _send(
-        subject=render_to_string(subject_template_name, context),
-        body=render_to_string(email_template_name, context),
-        html=render_to_string(html_email_template_name, context) if html_email_template_name else None,
-        to=user.email,
-        from_email=from_email,
-    )
+    """Email a reset link to the active account with a usable password at ``email``, if there is one.
+
+    Django's rule decides who qualifies (``PasswordResetForm.get_users``); for any other address nothing is sent.
+    """
+    for user in DjangoPasswordResetForm().get_users(email):
+        context = {
+            "email": user.email,
+            "domain": domain,
+            "site_name": site_name,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "user": user,
+            "token": default_token_generator.make_token(user),
+            "protocol": protocol,
+        }
+        _send(
+            subject=render_to_string(subject_template_name, context),
+            body=render_to_string(email_template_name, context),
+            html=render_to_string(html_email_template_name, context) if html_email_template_name else None,
+            to=user.email,
+            from_email=from_email,
+        )
 
 
 # Sign-up ----------------------------------------------------------------------------------------

@@ -1,10 +1,43 @@
-"""Site-wide API plumbing: the OpenAPI schema covers this project's /api/v1/ only."""
+"""Site-wide API plumbing: what counts as an API request, the API's 404, and the OpenAPI schema of /api/v1/."""
 
 import copy
 
+from django.http import Http404, JsonResponse
+from django.views.decorators.common import no_append_slash
+from django.views.decorators.csrf import csrf_exempt
+from django.views.defaults import page_not_found as site_page_not_found
 from rest_framework import exceptions, serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
+API_ROOT = "/api/"
 API_PREFIX = "/api/v1/"
+# DRF's challenge for a 401 (see ``BearerTokenAuthentication.authenticate_header``).
+BEARER_CHALLENGE = 'Bearer realm="api"'
+
+
+def is_api_request(request) -> bool:
+    """Whether the request is for the API, whose clients read JSON, never the site's HTML pages."""
+    return request.path.startswith(API_ROOT)
+
+
+def page_not_found(request, exception):
+    """``handler404``: under /api/, JSON like every other API answer; elsewhere the site's 404 page."""
+    if is_api_request(request):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return site_page_not_found(request, exception)
+
+
+@csrf_exempt
+@no_append_slash
+def unknown_endpoint(request):
+    """Every URL under /api/ that no endpoint answers, whatever the method: the JSON 404 of ``page_not_found``.
+
+    Without it such a URL would reach the page tree, so a write would be refused by the CSRF check (an HTML
+    403) and a page with the slug "api" would be served. Its pattern takes only URLs ending in a slash, so one
+    that merely lacks the slash of an endpoint (``/api/v1/courses``) is still redirected by ``APPEND_SLASH``;
+    ``no_append_slash`` stops other slashless URLs (``/api/v1/nope``) being redirected here first.
+    """
+    raise Http404
 
 
 def only_project_api(endpoints, **kwargs):
@@ -55,6 +88,34 @@ FIELD_ERRORS = {
 }
 
 
+UNAUTHORIZED = {
+    "description": (
+        "No credentials were sent, or the bearer token is not valid or has been revoked. "
+        "`WWW-Authenticate` names the scheme to use."
+    ),
+    "headers": {
+        "WWW-Authenticate": {
+            "schema": {"type": "string", "example": BEARER_CHALLENGE},
+            "description": 'The bearer scheme, with `error="invalid_token"` when the token sent was refused.',
+        }
+    },
+    "content": {"application/json": {"schema": PROBLEM}},
+}
+FORBIDDEN = {
+    "description": (
+        "Refused: this account may not do this, two-factor authentication is not yet done for this "
+        "session, or (with the session) the CSRF token is missing."
+    ),
+    "content": {"application/json": {"schema": PROBLEM}},
+}
+NOT_FOUND = {
+    "description": "Not found, or not yours to see.",
+    "content": {"application/json": {"schema": PROBLEM}},
+}
+# Permissions that never refuse someone who is logged in: anything else may answer 403.
+PERMISSIONS_WITHOUT_403 = (AllowAny, IsAuthenticated)
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
 TOO_MANY_REQUESTS = {
     "description": (
         "Too many requests from this address, or too many with a token that is not valid. "
@@ -65,40 +126,57 @@ TOO_MANY_REQUESTS = {
 }
 
 
-def _throttled_operations(generator) -> set[tuple[str, str]]:
-    """(path, method) of the operations whose views limit request rates."""
-    throttled = set()
+def _view_classes(generator) -> dict[tuple[str, str], type]:
+    """The view class behind each operation, by (path, method)."""
+    views = {}
     for path, _regex, method, callback in getattr(generator, "endpoints", None) or []:
         view_class = getattr(callback, "cls", None)
-        if view_class is not None and getattr(view_class, "throttle_classes", None):
-            throttled.add((path, method.lower()))
-    return throttled
+        if view_class is not None:
+            views[(path, method.lower())] = view_class
+    return views
+
+
+def _may_refuse_someone_logged_in(view_class) -> bool:
+    # Composed permissions (``A & B``) are not classes: count them as able to refuse.
+    return any(
+        not (isinstance(permission, type) and issubclass(permission, PERMISSIONS_WITHOUT_403))
+        for permission in getattr(view_class, "permission_classes", [])
+    )
 
 
 def document_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents the errors it can answer with.
 
-    404 wherever the path names an object (another person's, or one that does not exist) or the
-    list is paginated; 400 wherever the request carries a body or query parameters to validate;
-    429 wherever the view limits request rates or accepts a bearer token (tokens that are not valid
-    lock the address out for a while, see ``cms/login_protection.py``).
+    401 (with ``WWW-Authenticate``) wherever a bearer token is accepted: without credentials, or with a
+    token that is not valid. 403 wherever a permission beyond "logged in" can refuse, and for the
+    session's CSRF check on writes. 404 wherever the path names an object (another person's, or one
+    that does not exist) or the list is paginated: JSON, as for any unknown URL under /api/. 400
+    wherever the request carries a body or query parameters to validate. 429 wherever the view limits
+    request rates or accepts a bearer token (tokens that are not valid lock the address out for a
+    while, see ``cms/login_protection.py``).
     """
-    throttled = _throttled_operations(generator)
+    views = _view_classes(generator)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            bearer = any("bearerAuth" in requirement for requirement in operation.get("security", []))
-            if (bearer or (path, method) in throttled) and "429" not in operation["responses"]:
-                operation["responses"]["429"] = copy.deepcopy(TOO_MANY_REQUESTS)
+            view_class = views.get((path, method))
+            security = operation.get("security", [])
+            bearer = any("bearerAuth" in requirement for requirement in security)
+            session = any("cookieAuth" in requirement for requirement in security)
             responses = operation["responses"]
+            if bearer and "401" not in responses:
+                responses["401"] = copy.deepcopy(UNAUTHORIZED)
+            csrf = session and method in UNSAFE_METHODS
+            if (csrf or _may_refuse_someone_logged_in(view_class)) and "403" not in responses:
+                responses["403"] = copy.deepcopy(FORBIDDEN)
+            throttled = bool(getattr(view_class, "throttle_classes", None))
+            if (bearer or throttled) and "429" not in responses:
+                responses["429"] = copy.deepcopy(TOO_MANY_REQUESTS)
             parameters = operation.get("parameters", [])
             has_query = any(p.get("in") == "query" for p in parameters)
             if ("{" in path or has_query) and "404" not in responses:
-                responses["404"] = {
-                    "description": "Not found, or not yours to see.",
-                    "content": {"application/json": {"schema": PROBLEM}},
-                }
+                responses["404"] = copy.deepcopy(NOT_FOUND)
             if ("requestBody" in operation or has_query) and "400" not in responses:
                 responses["400"] = {
                     "description": "A field or parameter is not valid; the body names it.",

@@ -8,6 +8,10 @@ from theirs.
 Requests with a bearer token that is not valid are counted per client address in the cache: after
 ``API_TOKEN_FAILURE_LIMIT`` of them within the cool-off, every bearer request from that address gets a
 429 until the cool-off ends.
+
+Password reset requests (the site's and the admin's, one allowance) are limited per client address
+(``RATE_LIMITS["password_reset"]``) and per email address asked for (``RATE_LIMITS["password_reset_account"]``),
+whether or not it has an account, so a limit never tells which addresses do.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
-from .ratelimit import client_ip, too_many_requests
+from .ratelimit import client_ip, rate_limited, too_many_requests
 
 BEARER_FAILURES_KEY = "api-token-failures:{ip}"
 BEARER_LOCKOUT_KEY = "api-token-lockout:{ip}"
@@ -34,6 +39,11 @@ def _cooloff_seconds() -> int:
     return int(login_cooloff().total_seconds())
 
 
+def email_as_stored(value) -> str:
+    """An email address as typed, the way accounts store it: ``" Jordan@Example.org"`` is ``jordan@example.org``."""
+    return str(value).strip().lower()
+
+
 def login_username(request, credentials: dict | None) -> str | None:
     """``AXES_USERNAME_CALLABLE``: the email address as the account stores it, so ``Jordan@…`` and ``jordan@…``
     count as one."""
@@ -44,7 +54,29 @@ def login_username(request, credentials: dict | None) -> str | None:
         username = data.get(settings.AXES_USERNAME_FORM_FIELD)
     if not username:
         return None
-    return str(username).strip().lower()
+    return email_as_stored(username)
+
+
+def password_reset_email_key(request) -> str:
+    """What the per-account reset limit counts: the email address posted, as accounts store it, known or not.
+
+    A keyed digest, so the cache holds no addresses and a digest cannot be matched against a list of them.
+    """
+    email = email_as_stored(request.POST.get("email", ""))
+    return salted_hmac("cms.password_reset", email).hexdigest()
+
+
+def password_reset_limited(view, *, template: str):
+    """Wrap a password reset view: submissions are limited per client address and per email address asked for.
+
+    Over either limit the view does not run: ``template`` is shown with status 429 and ``Retry-After``.
+    Showing the form is not counted. The per-address limit is checked first, so a client over it cannot use
+    up anyone's per-account allowance.
+    """
+    per_account = rate_limited(
+        "password_reset_account", methods=("POST",), ident=password_reset_email_key, template=template
+    )
+    return rate_limited("password_reset", methods=("POST",), template=template)(per_account(view))
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,7 +1,8 @@
-"""Request limits per client address, kept in the Django cache.
+"""Request limits per client address (or per another key, such as an email address), kept in the Django cache.
 
 A limit is a rate such as ``"60/minute"`` in ``settings.RATE_LIMITS``, under a scope name (``"verify"``,
-``"signup"``). Requests are counted in fixed windows: with ``"60/minute"`` the 61st request in a minute is
+``"signup"``). Requests are counted per client address, or per another key a view names (the email address
+a password reset asks for), in fixed windows: with ``"60/minute"`` the 61st request in a minute is
 refused until the minute is over. Site pages use :func:`rate_limited`; API views use a
 :class:`ClientRateThrottle` subclass. Pages and API views with the same scope share one allowance.
 
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.shortcuts import render
 from rest_framework.throttling import BaseThrottle
 
@@ -95,19 +98,27 @@ def too_many_requests(request, wait: int, *, template: str = "429.html"):
     return response
 
 
-def rate_limited(scope: str, *, methods: tuple[str, ...] | None = None):
-    """View decorator: limit requests per client address to ``settings.RATE_LIMITS[scope]``.
+def rate_limited(
+    scope: str,
+    *,
+    methods: tuple[str, ...] | None = None,
+    ident: Callable[[HttpRequest], str] = client_ip,
+    template: str = "429.html",
+):
+    """View decorator: limit requests to ``settings.RATE_LIMITS[scope]`` per client address, or per whatever
+    ``ident(request)`` names.
 
-    Only the given HTTP ``methods`` count (all of them when ``None``); over the limit the view is not run.
+    Only the given HTTP ``methods`` count (all of them when ``None``); over the limit the view is not run and
+    ``template`` is shown with status 429.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if methods is None or request.method in methods:
-                wait = rate_limit_hit(scope=scope, ident=client_ip(request))
+                wait = rate_limit_hit(scope=scope, ident=ident(request))
                 if wait is not None:
-                    return too_many_requests(request, wait)
+                    return too_many_requests(request, wait, template=template)
             return view(request, *args, **kwargs)
 
         return wrapper

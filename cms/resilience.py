@@ -18,6 +18,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
+from .api import is_api_request
+
 logger = logging.getLogger("pss.database")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -32,7 +34,7 @@ def database_unavailable(request, exc: BaseException) -> HttpResponse:
         str(exc).strip()[:300],
         extra={"path": request.path, "error": type(exc).__name__},
     )
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         response = JsonResponse({"detail": API_MESSAGE}, status=503)
     else:
         # Rendered without the request: no context processors, so no query is attempted.

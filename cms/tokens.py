@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from wagtail.models import APIToken
 
+from .api import BEARER_CHALLENGE
 from .login_protection import api_token_failure_record, api_token_lockout_remaining
 from .services import supervises_a_team
 
@@ -58,6 +59,7 @@ def api_token_revoke(*, token: APIToken) -> None:
 
 class BearerTokenAuthentication(BaseAuthentication):
     """``Authorization: Bearer <token>``. An unknown or revoked token, or one whose owner is inactive, gets a 401.
+    So does a request without any credentials where some are needed, with ``WWW-Authenticate: Bearer realm="api"``.
 
     After ``API_TOKEN_FAILURE_LIMIT`` such failures from one client address, every bearer request from it gets
     a 429 with ``Retry-After`` until the cool-off ends (``cms/login_protection.py``).
@@ -69,8 +71,8 @@ class BearerTokenAuthentication(BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword.lower().encode():
+        parts = self._bearer_parts(request)
+        if parts is None:
             return None
         # Too many tokens that were not valid from this address: refuse before looking this one up.
         locked_for = api_token_lockout_remaining(request)
@@ -115,9 +117,15 @@ class BearerTokenAuthentication(BaseAuthentication):
         )
 
     def authenticate_header(self, request):
-        # Only a request that tried a token is told to use one (401); others keep the session's 403.
+        # Every refusal for want of credentials is a 401 with this challenge, session or not: a bearer token
+        # is always an accepted way in. RFC 6750 adds the error only when a token was sent.
+        tried_a_token = self._bearer_parts(request) is not None
+        return f'{BEARER_CHALLENGE}, error="invalid_token"' if tried_a_token else BEARER_CHALLENGE
+
+    def _bearer_parts(self, request) -> list[bytes] | None:
+        """The parts of the ``Authorization`` header when it names this scheme, else ``None``."""
         parts = get_authorization_header(request).split()
-        return self.keyword if parts and parts[0].lower() == self.keyword.lower().encode() else None
+        return parts if parts and parts[0].lower() == self.keyword.lower().encode() else None
 
     @staticmethod
     def _touch(token: APIToken) -> None:

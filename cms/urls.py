@@ -1,17 +1,20 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import account as wagtail_account_views
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import health, privacy_views, views
+from . import api, health, privacy_views, views
 from .account_emails import PasswordResetForm
 from .admin_views import AccountView
 from .api_docs import SwaggerDocsView
 from .forms import LoginForm
+from .login_protection import password_reset_limited
+from .logout import AdminLogoutView, LogoutView
 
 account_patterns = [
     path(
@@ -19,7 +22,7 @@ account_patterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
@@ -31,7 +34,10 @@ account_patterns = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        password_reset_limited(
+            auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+            template="registration/password_reset_limited.html",
+        ),
         name="password_reset",
     ),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -53,6 +59,17 @@ api_v1_patterns = [
 urlpatterns = [
     # Wagtail's account page edits first/last names; this project's users have full/preferred names.
     path("admin/account/", require_admin_access(AccountView.as_view()), name="wagtailadmin_account"),
+    # Wagtail's logout forgets the cookie on a GET but keeps the session; this one ends it (cms/logout.py).
+    path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
+    # Wagtail's password reset, with the site's limits (cms/login_protection.py).
+    path(
+        "admin/password_reset/",
+        password_reset_limited(
+            wagtail_account_views.PasswordResetView.as_view(),
+            template="cms/admin_account/password_reset_limited.html",
+        ),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(account_patterns)),
@@ -63,6 +80,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-latest"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ (ending in a slash: see the view) is the API's JSON 404, never a page.
+    re_path(r"^api/(?:.*/)?$", api.unknown_endpoint, name="api-unknown"),
     # For load balancers; normally answered earlier by cms.health.HealthCheckMiddleware.
     path("healthz", health.healthz, name="healthz"),
 ]
@@ -76,5 +95,7 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+# Unknown URLs under /api/ answer JSON, like the rest of the API (cms/api.py).
+handler404 = "cms.api.page_not_found"
 # A database outage answers 503 rather than 500 (cms/resilience.py).
 handler500 = "cms.resilience.server_error"

@@ -176,10 +176,14 @@ API_TOKEN_FAILURE_LIMIT = int(os.environ.get("API_TOKEN_FAILURE_LIMIT", "10"))
 # address. Never set it higher than the real number: the client could then choose its own address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # Requests per client address (cms/ratelimit.py): "60/minute", "10/hour", "5/15m", or "off".
-# Verification pages and the verification API share one allowance.
+# Verification pages and the verification API share one allowance. Password reset requests (the site's
+# and the admin's together) are limited per client address and also per email address asked for, known
+# or not: the second caps the reset emails one person can be sent.
 RATE_LIMITS = {
     "verify": os.environ.get("VERIFY_RATE_LIMIT", "60/minute"),
     "signup": os.environ.get("SIGNUP_RATE_LIMIT", "10/hour"),
+    "password_reset": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10/hour"),
+    "password_reset_account": os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3/hour"),
 }
 
 LANGUAGE_CODE = "en-us"
@@ -290,7 +294,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Peer Support Training API",
-    "DESCRIPTION": "Courses, learner progress, quiz attempts, certificates and public certificate verification.",
+    "DESCRIPTION": (
+        "Courses, learner progress, quiz attempts, certificates and public certificate verification. "
+        "Every error is JSON with a `detail` message (a 400 names each field instead), "
+        "including the 404 for an unknown URL under /api/."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -194,9 +194,15 @@ ROUTES: dict[str, Entry] = {
     "account/login/": entry(PUBLIC, "Sign-in; signed-in people are sent on", get("/account/login/", *ANONYMOUS_ONLY)),
     "account/logout/": entry(
         PUBLIC,
-        "Sign-out (POST only)",
-        get("/account/logout/", *(NOT_ALLOWED,) * 7),
+        "Sign-out: a POST, or a GET that no other site started (that one asks first: tests/cms/test_logout.py)",
+        get("/account/logout/", *(REDIRECT,) * 7),
         post("/account/logout/", *(REDIRECT,) * 7, changes=NO_ONE),
+    ),
+    "admin/logout/": entry(
+        PUBLIC,
+        "Sign-out from the admin, the same view as the site's, back to the admin's sign-in page",
+        get("/admin/logout/", *(ADMIN_LOGIN,) * 7),
+        post("/admin/logout/", *(ADMIN_LOGIN,) * 7, changes=NO_ONE),
     ),
     "account/signup/": entry(PUBLIC, "Sign-up, while switched on", get("/account/signup/", *ANONYMOUS_ONLY)),
     "account/profile/": entry(
@@ -359,6 +365,12 @@ ROUTES: dict[str, Entry] = {
     "api/v1/schema/": entry(API_PUBLIC, "The OpenAPI schema (public by design)", get("/api/v1/schema/", *EVERYONE_OK)),
     "api/schema/": entry(API_PUBLIC, "The OpenAPI schema (public by design)", get("/api/schema/", *EVERYONE_OK)),
     "api/docs/": entry(API_PUBLIC, "Swagger UI (public by design)", get("/api/docs/", *EVERYONE_OK)),
+    "^api/(?:.*/)?$": entry(
+        API_PUBLIC,
+        "Any other URL under /api/: the API's JSON 404, never a page",
+        get("/api/v1/no-such-endpoint/", *(NOT_FOUND,) * 7, api=True),
+        Probe("/api/v1/no-such-endpoint/", (NOT_FOUND,) * 7, method="POST", api=True),
+    ),
     "api/v1/courses/": entry(API_PUBLIC, "The catalog", get("/api/v1/courses/", *EVERYONE_OK, api=True)),
     "api/v1/verify/<str:code>/": entry(
         API_PUBLIC,
@@ -840,7 +852,7 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    # Wagtail's sign-in, sign-out and password reset for the admin: public by nature.
+    # Wagtail's sign-in and password reset for the admin: public by nature.
     Rule(
         "wagtailadmin_login",
         PUBLIC,
@@ -848,7 +860,6 @@ RULES: tuple[Rule, ...] = (
         probes=(get("/admin/login/", OK, OK, OK, DASHBOARD, DASHBOARD, DASHBOARD, DASHBOARD),),
     ),
     Rule("wagtailadmin_password_reset*", PUBLIC, "The admin's password reset"),
-    Rule("wagtailadmin_logout", PUBLIC, "Sign out of the admin"),
     Rule("wagtailadmin_javascript_catalog", STATIC, "Translations for the admin's scripts"),
     Rule("wagtailadmin_sprite", STATIC, "The admin's icon sprite"),
     Rule(

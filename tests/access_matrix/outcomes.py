@@ -58,8 +58,8 @@ CHECKS = {
         r.status_code in REDIRECTS and _location(r) in {reverse("two_factor_verify"), reverse("two_factor_setup")}
     ),
     "BAD_REQUEST": lambda r: r.status_code == 400,
-    "UNAUTHORIZED": lambda r: r.status_code == 401,
-    "NO_CREDENTIALS": lambda r: r.status_code in (401, 403),
+    # The bearer scheme's challenge: the API asks for credentials rather than refusing outright.
+    "NO_CREDENTIALS": lambda r: r.status_code == 401 and r.get("WWW-Authenticate", "").startswith("Bearer "),
     "FORBIDDEN": lambda r: r.status_code == 403,
     "NOT_FOUND": lambda r: r.status_code == 404,
     "NOT_ALLOWED": lambda r: r.status_code == 405,
@@ -75,8 +75,7 @@ DENIED = Outcome("DENIED", "Wagtail's permission denied: a redirect to the admin
 DASHBOARD = Outcome("DASHBOARD", "a redirect to the admin dashboard, not a refusal (the admin's sign-in page)")
 TWO_FACTOR = Outcome("TWO_FACTOR", "a redirect to the two-factor verify (or set-up) page: not verified yet")
 BAD_REQUEST = Outcome("BAD_REQUEST", "400: refused as invalid (a form or API field error)")
-UNAUTHORIZED = Outcome("UNAUTHORIZED", "401: the API needs credentials")
-NO_CREDENTIALS = Outcome("NO_CREDENTIALS", "401 or 403: the API refuses a request that carries no credentials")
+NO_CREDENTIALS = Outcome("NO_CREDENTIALS", "401 with a bearer challenge: the API asks for credentials")
 FORBIDDEN = Outcome("FORBIDDEN", "403")
 NOT_FOUND = Outcome("NOT_FOUND", "404: does not exist for this person")
 NOT_ALLOWED = Outcome("NOT_ALLOWED", "405: method not allowed")

@@ -170,7 +170,7 @@ def test_other_learners_attempts_are_404(api, client):
 
 
 def test_api_needs_authentication(client):
-    assert client.post(reverse("api-attempt-start", args=[build_quiz().pk])).status_code == 403
+    assert client.post(reverse("api-attempt-start", args=[build_quiz().pk])).status_code == 401
 
 
 def test_schema_and_browsable_docs_are_served_without_a_cdn(client):

@@ -285,7 +285,7 @@ def test_api_lists_only_my_certificates(learner_client, certificate, program):
 
 
 def test_api_my_certificates_needs_login(client):
-    assert client.get(reverse("api-my-certificates")).status_code == 403
+    assert client.get(reverse("api-my-certificates")).status_code == 401
 
 
 # The CE ledger ------------------------------------------------------------------------------

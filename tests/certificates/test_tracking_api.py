@@ -134,12 +134,12 @@ def test_a_revoked_or_unknown_token_gets_401_with_a_json_body(world):
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {presented}")
         response = client.get("/api/v1/teams/")
         assert response.status_code == 401
-        assert response["WWW-Authenticate"] == "Bearer"
+        assert response["WWW-Authenticate"] == 'Bearer realm="api", error="invalid_token"'
         assert response.json()["detail"] == "This token is not valid or has been revoked."
 
 
 def test_without_a_token_the_api_still_uses_the_session(client, world):
-    assert APIClient().get("/api/v1/teams/").status_code == 403
+    assert APIClient().get("/api/v1/teams/").status_code == 401
     client.force_login(world["supervisor"])
     assert [team["name"] for team in client.get("/api/v1/teams/").json()["results"]] == ["Northside Clinic"]
 

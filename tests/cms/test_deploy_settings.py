@@ -109,7 +109,7 @@ def test_production_logs_one_json_line_per_request(probe):
     lines = [json.loads(line) for line in probe["logs"].splitlines() if line.startswith("{")]
     requests = [line for line in lines if line["logger"] == "pss.request"]
     assert [(line["path"], line["status"]) for line in requests] == [
-        ("/api/v1/me/enrollments/", 403),
+        ("/api/v1/me/enrollments/", 401),
         ("/healthz", 200),
     ]
     assert requests[0]["request_id"] == probe["out"]["api"]["X-Request-ID"]

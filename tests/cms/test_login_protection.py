@@ -1,5 +1,5 @@
-"""Login protection: lockout after repeated failures (site, admin and API tokens), and answers that never tell
-whether an email address has an account (login, sign-up, password reset)."""
+"""Login protection: lockout after repeated failures (site, admin and API tokens), limits on password reset
+requests, and answers that never tell whether an email address has an account (login, sign-up, password reset)."""
 
 import re
 import time
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/account/login/"
 ADMIN_LOGIN = "/admin/login/"
+SITE_RESET, ADMIN_RESET = "/account/password/reset/", "/admin/password_reset/"
 HERE, ELSEWHERE = "203.0.113.5", "198.51.100.7"
 
 
@@ -231,21 +232,134 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client,
     assert client.get(urlsplit(link.strip()).path, follow=True).context["validlink"]
 
 
-@pytest.mark.parametrize("reset_url", ["/account/password/reset/", "/admin/password_reset/"], ids=["site", "admin"])
-def test_password_reset_emails_go_out_in_the_background_without_the_token_in_the_queue(
+RESET_PAGES = pytest.mark.parametrize("reset_url", [SITE_RESET, ADMIN_RESET], ids=["site", "admin"])
+
+
+def _queued() -> list[tuple[str, list, dict]]:
+    return [(result.task.name, result.args, result.kwargs) for result in default_task_backend.results]
+
+
+@RESET_PAGES
+def test_password_reset_queues_one_task_for_any_address_and_the_task_decides_who_gets_mail(
     client, jordan, settings, reset_url
 ):
+    """The request does the same work for every address: it queues the address typed. The task looks it up."""
+    LearnerFactory(email="paused@example.org", is_active=False)
+    no_password = LearnerFactory(email="no-password@example.org")
+    no_password.set_unusable_password()
+    no_password.save()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    client.post(reset_url, {"email": "jordan@example.org"})
-    client.post(reset_url, {"email": "nobody@example.org"})
+    typed = ["Jordan@Example.org", "nobody@example.org", "paused@example.org", "no-password@example.org"]
+    for email in typed:
+        assert client.post(reset_url, {"email": email}).status_code == 302
     assert mail.outbox == []
-    [result] = default_task_backend.results
-    assert result.task.name == "password_reset_email_send"
-    assert result.args == [jordan.pk]
-    assert "token" not in result.kwargs and "uid" not in result.kwargs
-    result.task.call(*result.args, **result.kwargs)
+    queued = _queued()
+    assert [(name, args) for name, args, _ in queued] == [("password_reset_email_send", [email]) for email in typed]
+    assert all("token" not in kwargs and "uid" not in kwargs for _, _, kwargs in queued)
+
+    for result in default_task_backend.results:
+        result.task.call(*result.args, **result.kwargs)
     [message] = mail.outbox
     assert message.to == ["jordan@example.org"]
+    assert "/password" in message.body and "reset" in message.body
+
+
+# Password reset limits ----------------------------------------------------------------------
+
+
+def _reset(client, email, *, url=SITE_RESET, ip=HERE):
+    return client.post(url, {"email": email}, REMOTE_ADDR=ip)
+
+
+@pytest.fixture
+def reset_limits(settings):
+    def set_limits(*, per_address="off", per_account="off"):
+        settings.RATE_LIMITS = {
+            **settings.RATE_LIMITS,
+            "password_reset": per_address,
+            "password_reset_account": per_account,
+        }
+
+    return set_limits
+
+
+@RESET_PAGES
+def test_password_reset_is_limited_per_client_address(client, reset_limits, reset_url):
+    reset_limits(per_address="2/hour")
+    assert [_reset(client, f"person{n}@example.org", url=reset_url).status_code for n in range(2)] == [302, 302]
+    refused = _reset(client, "person9@example.org", url=reset_url)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert "Please wait before asking again" in refused.content.decode()
+    # Showing the form is not counted; another address may still ask.
+    assert client.get(reset_url, REMOTE_ADDR=HERE).status_code == 200
+    assert _reset(client, "person9@example.org", url=reset_url, ip=ELSEWHERE).status_code == 302
+
+
+@RESET_PAGES
+def test_password_reset_is_limited_per_email_address_from_any_client(client, jordan, reset_limits, reset_url):
+    reset_limits(per_account="2/hour")
+    first = _reset(client, "jordan@example.org", url=reset_url, ip="192.0.2.1")
+    second = _reset(client, " JORDAN@example.org ", url=reset_url, ip="192.0.2.2")
+    assert (first.status_code, second.status_code) == (302, 302)
+    refused = _reset(client, "Jordan@Example.org", url=reset_url, ip="192.0.2.3")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    # Another address from the same client is not held back.
+    assert _reset(client, "sam@example.org", url=reset_url, ip="192.0.2.3").status_code == 302
+
+
+def test_the_limit_pages_look_like_the_page_they_refuse(client, reset_limits):
+    reset_limits(per_account="1/hour")
+    _reset(client, "jordan@example.org")
+    site = _reset(client, "jordan@example.org").content.decode()
+    admin = _reset(client, "jordan@example.org", url=ADMIN_RESET).content.decode()
+    assert 'class="site-header"' in site
+    assert f'href="{reverse("login")}"' in site
+    assert 'class="site-header"' not in admin
+    assert "wagtailadmin/css/core.css" in admin and 'class="login' in admin
+    assert f'href="{reverse("wagtailadmin_login")}"' in admin
+    for page in (site, admin):
+        assert "Please wait before asking again" in page
+        assert re.search(r"Please wait \d+ minutes? and try again\.", page)
+
+
+def test_the_site_and_the_admin_share_one_allowance(client, reset_limits):
+    reset_limits(per_address="3/hour", per_account="3/hour")
+    assert _reset(client, "jordan@example.org").status_code == 302
+    assert _reset(client, "jordan@example.org", url=ADMIN_RESET).status_code == 302
+    assert _reset(client, "jordan@example.org").status_code == 302
+    assert _reset(client, "jordan@example.org", url=ADMIN_RESET).status_code == 429
+
+
+def test_the_per_account_limit_answers_the_same_for_known_and_unknown_addresses(client, jordan, reset_limits):
+    reset_limits(per_account="2/hour")
+    known = [_reset(client, "jordan@example.org", ip=f"192.0.2.{n}") for n in range(3)]
+    unknown = [_reset(client, "nobody@example.org", ip=f"198.51.100.{n}") for n in range(3)]
+    assert [r.status_code for r in known] == [r.status_code for r in unknown] == [302, 302, 429]
+    assert _page(known[-1]) == _page(unknown[-1])
+    assert known[-1]["Retry-After"] == unknown[-1]["Retry-After"]
+
+
+def test_a_client_over_its_own_limit_does_not_use_up_the_accounts_allowance(client, jordan, reset_limits):
+    reset_limits(per_address="1/hour", per_account="3/hour")
+    assert [_reset(client, "jordan@example.org").status_code for _ in range(5)] == [302, 429, 429, 429, 429]
+    assert _reset(client, "jordan@example.org", ip=ELSEWHERE).status_code == 302
+    assert _reset(client, "jordan@example.org", ip="192.0.2.77").status_code == 302
+
+
+def test_a_flood_of_requests_sends_one_account_no_more_emails_than_the_limit(client, jordan, settings):
+    """With the default limits, 80 requests for one address from 80 client addresses: three emails."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    statuses = [
+        _reset(client, "jordan@example.org", url=url, ip=f"192.0.2.{n}").status_code
+        for n, url in zip(range(80), [SITE_RESET, ADMIN_RESET] * 40, strict=True)
+    ]
+    assert statuses == [302] * 3 + [429] * 77
+    assert len(_queued()) == 3
+    for result in default_task_backend.results:
+        result.task.call(*result.args, **result.kwargs)
+    assert [message.to for message in mail.outbox] == [["jordan@example.org"]] * 3
 
 
 # API tokens ---------------------------------------------------------------------------------

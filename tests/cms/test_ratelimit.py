@@ -78,4 +78,9 @@ def test_sign_up_is_limited_per_address(client, settings, home):
 def test_the_default_limits():
     from django.conf import settings
 
-    assert settings.RATE_LIMITS == {"verify": "60/minute", "signup": "10/hour"}
+    assert settings.RATE_LIMITS == {
+        "verify": "60/minute",
+        "signup": "10/hour",
+        "password_reset": "10/hour",
+        "password_reset_account": "3/hour",
+    }

@@ -27,7 +27,7 @@ def test_course_list_hides_unpublished_courses(client, course):
 
 
 def test_my_enrollments_needs_authentication(client):
-    assert client.get(reverse("api-my-enrollments")).status_code == 403
+    assert client.get(reverse("api-my-enrollments")).status_code == 401
 
 
 def test_my_enrollments_shows_progress(learner_client, learner, course):

@@ -168,18 +168,30 @@ def boxes_of(characters, wanted: str) -> list[tuple[float, float, float, float]]
     return [characters[start + offset][1] for start in found for offset in range(len(wanted))]
 
 
-@pytest.mark.parametrize("length", [90, 150])
+# On landscape pages the facts sit beside the hours table: a short table with a long
+# organization leaves the facts lowest.
+FEW_HOURS = {
+    "hours": {"Ethics": 6},
+    "organisation": (
+        "Riverside Regional Peer Certification Board, State Office of Behavioral Health and the Department "
+        "of Health Services Division of Substance Use Prevention, Treatment and Recovery Support"
+    ),
+}
+
+
+@pytest.mark.parametrize("facts", [{}, FEW_HOURS], ids=["six hour categories", "one category"])
+@pytest.mark.parametrize("length", [30, 60, 90, 150])  # the longest of each size the name is set in
 @pytest.mark.parametrize("page", sorted(["letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"]))
-def test_a_long_unbroken_name_wraps_inside_the_frame_above_the_footer(files, page, length):
+def test_a_long_unbroken_name_wraps_inside_the_frame_above_the_footer(files, page, length, facts):
     name = "Ŵ" * length  # the widest letter, with no space to break at, and used nowhere else
-    data = CertificateData(**{**FULL.__dict__, "page": page, "name": name})
+    data = CertificateData(**{**FULL.__dict__, **facts, "page": page, "name": name})
     pdf = render_pdf(data, files=files)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
     (width, height), characters = page_characters(pdf)
     name_boxes = [box for char, box in characters if char == "Ŵ"]
     assert len(name_boxes) == 2 * length  # the name line and the body's {name}: nothing cut off
-    lowest_in_flow = boxes_of(characters, "PSS-2026-000123") + boxes_of(characters, "Perinatal and family")
+    lowest_in_flow = boxes_of(characters, "PSS-2026-000123") + boxes_of(characters, list(data.hours)[-1])
     assert lowest_in_flow  # the certificate number and the last hours row
     for left, bottom, right, top in name_boxes + lowest_in_flow:
         assert PAGE_MARGIN + BORDER <= left and right <= width - PAGE_MARGIN - BORDER  # inside the border

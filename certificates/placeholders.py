@@ -14,16 +14,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# Name: what it is replaced with (for the trainer guide and the form's help).
-PLACEHOLDERS = {
-    "name": "the person's full name",
-    "program": "the program's name",
-    "issued_on": "the issue date, e.g. November 27, 2026",
-    "expires_on": "the expiry date (empty when certificates never expire)",
-    "hours": "the total CE hours",
-    "organisation": "the approving organization",
-    "serial": "the certificate number",
-}
+# What each stands for is in rendering.placeholder_values and in the trainer guide.
+PLACEHOLDERS = ("name", "program", "issued_on", "expires_on", "hours", "organisation", "serial")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ALLOWED = ", ".join(f"{{{key}}}" for key in PLACEHOLDERS)
 HELP_TEXT = format_lazy(

@@ -23,11 +23,15 @@ $(STAMP): $(LOCK) | $(BIN)/python
 install: $(STAMP) system-packages
 	@mkdir -p var/static
 
-# WeasyPrint subsets fonts with HarfBuzz-Subset when it is there (faster, no warning per PDF).
+# WeasyPrint subsets fonts with HarfBuzz-Subset when it is there (faster, no warning per PDF). The Noto
+# fonts draw what the certificate's font lacks (other scripts; Chinese, Japanese and Korean; emoji):
+# names are checked against the installed fonts, so without them such names are refused.
+SYSTEM_PACKAGES := libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 system-packages:
-	@dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0 >/dev/null; } \
-		|| echo "Note: install Debian's libharfbuzz-subset0 for faster certificate PDFs."
+	@missing="$$(for package in $(SYSTEM_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done)"; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+		|| echo "Note: install Debian's" $$missing "for certificate PDFs (faster renders; names in every script)."
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from cms.spreadsheets import neutralise_formula
+
 from .gift import GiftSyntaxError
 from .gift_import import NothingToImport, quiz_import_gift
 from .models import Competency, Quiz
@@ -22,20 +24,6 @@ from .selectors import quiz_item_statistics
 from .statistics import statistics_csv_rows
 
 GIFT_MAX_BYTES = 2 * 1024 * 1024
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) and not _is_number(value) else value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 class QuizAdminMixin(WagtailAdminTemplateMixin):
@@ -79,7 +67,7 @@ class QuizStatisticsView(QuizAdminMixin, TemplateView):
         response["Content-Disposition"] = f'attachment; filename="{slugify(self.quiz.title)}-statistics.csv"'
         writer = csv.writer(response)
         for row in statistics_csv_rows([row["stats"] for row in report.rows], titles):
-            writer.writerow([_safe_cell(cell) for cell in row])
+            writer.writerow([neutralise_formula(cell) for cell in row])
         return response
 
 

@@ -28,6 +28,8 @@ from wagtail.search import index
 
 from courses.models import CECategory, CoursePage
 
+from .placeholders import HELP_TEXT as PLACEHOLDER_HELP
+from .placeholders import validate_body
 from .status import VALID_CODES, Status, certificate_status, status_case
 
 HOURS = {"max_digits": 6, "decimal_places": 2}
@@ -37,10 +39,6 @@ PAGE_SIZES = [
     ("a4-landscape", _("A4, landscape")),
     ("a4-portrait", _("A4, portrait")),
 ]
-PLACEHOLDER_HELP = _(
-    "Placeholders: {name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}. "
-    "Text is printed as written; no HTML."
-)
 
 
 def private_storage():
@@ -56,6 +54,7 @@ class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
         _("body text"),
         max_length=1000,
         default="This certifies that {name} has completed {program}, earning {hours} continuing education hours.",
+        validators=[validate_body],
         help_text=PLACEHOLDER_HELP,
     )
     logo = models.ForeignKey(

@@ -3,12 +3,15 @@
 No database: callers pass a ``CertificateData`` snapshot (what was true when the certificate
 was issued) and a ``LocalFiles`` resolver for the project's own static and media files.
 Every value is escaped, including the trainer-written body text, so a name or template can
-never inject markup, and the URL fetcher serves only local files and inline data.
+never inject markup, and the URL fetcher serves only local files and inline data. The name and
+every placeholder's value sit in their own ``<bdi>``, so a right-to-left name can't reorder the
+words around it, and characters hidden in names saved before ``cms.names`` refused them are dropped.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import io
 import posixpath
@@ -29,8 +32,11 @@ from django.utils.safestring import SafeString, mark_safe
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from cms.names import name_for_print
+
+from .placeholders import PLACEHOLDER, PLACEHOLDERS
+
 PAGE_SIZES = {"letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"}
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -59,13 +65,9 @@ class CertificateData:
         return sum(self.hours.values())
 
 
-def body_html(data: CertificateData) -> SafeString:
-    """The trainer's body text with placeholders filled; both text and values are escaped.
-
-    Placeholders: {name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation},
-    {serial}. An unknown placeholder is printed as written, so a typo shows instead of failing.
-    """
-    values = {
+def placeholder_values(data: CertificateData) -> dict[str, str]:
+    """What each of ``placeholders.PLACEHOLDERS`` stands for on this certificate."""
+    return {
         "name": data.name,
         "program": data.program,
         "issued_on": f"{data.issued_on:%B} {data.issued_on.day}, {data.issued_on.year}",
@@ -75,9 +77,20 @@ def body_html(data: CertificateData) -> SafeString:
         "serial": data.serial,
     }
 
+
+def body_html(data: CertificateData) -> SafeString:
+    """The trainer's body text with placeholders (``placeholders.PLACEHOLDERS``) filled; text and values are escaped.
+
+    Templates refuse unknown placeholders, but a body copied onto a certificate before that rule may
+    still hold one: it is printed as written, never a failed render.
+    """
+    values = placeholder_values(data)
+
     def fill(match: re.Match) -> str:
         key = match[1]
-        return f'<strong class="value">{escape(values[key])}</strong>' if key in values else escape(match[0])
+        if key not in PLACEHOLDERS:
+            return escape(match[0])
+        return f'<strong class="value"><bdi>{escape(values[key])}</bdi></strong>'
 
     pieces, last = [], 0
     for match in PLACEHOLDER.finditer(data.body):
@@ -103,6 +116,7 @@ def certificate_html(data: CertificateData) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", data.accent_colour):
         raise ValueError(f"The accent colour must look like #1f5f5b, not {data.accent_colour!r}.")
     size, orientation = data.page.split("-")
+    data = dataclasses.replace(data, name=name_for_print(data.name))
     return render_to_string(
         "certificates/certificate_pdf.html",
         {

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from cms.access import may_track_people, team_for_viewer, visible_people, visible_teams
+from cms.spreadsheets import neutralise_formula
 
 from .admin_views import AllowedUsersMixin
 from .models import Program, ProgramCourse
@@ -29,8 +30,6 @@ from .tracking import STATUSES, filter_rows, sort_rows, status_rows
 ROWS_PER_PAGE = 50
 EXPORT_CHUNK = 500  # people per batch of a streamed CSV export
 EXPIRING_CHOICES = [("30", _("30 days")), ("60", _("60 days")), ("90", _("90 days"))]
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # (order parameter, heading) for each column, in the order the report shows them.
 COLUMNS = [
     ("name", _("Person")),
@@ -64,13 +63,6 @@ def sort_report_rows(rows, order: str):
         key=lambda r: (", ".join(r.teams).casefold(), r.person.full_name.casefold(), r.program.name),
         reverse=order.startswith("-"),
     )
-
-
-def neutralise_formula(value):
-    """Text that a spreadsheet would run as a formula is kept as text by a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
-    return value
 
 
 def export_values(row) -> list:

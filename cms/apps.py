@@ -9,8 +9,10 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from .audit import connect_receivers
+        from .spreadsheets import wagtail_exports_neutralise
 
         connect_receivers()
+        wagtail_exports_neutralise()
 
 
 class UsersConfig(WagtailUsersAppConfig):

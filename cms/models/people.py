@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..names import validate_name
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -42,12 +44,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(
         _("full name"),
         max_length=150,
+        validators=[validate_name],
         help_text=_("Your name as it should appear on certificates."),
     )
     preferred_name = models.CharField(
         _("preferred name"),
         max_length=80,
         blank=True,
+        validators=[validate_name],
         help_text=_("What you like to be called. Leave blank to use your full name."),
     )
     is_staff = models.BooleanField(_("staff status"), default=False)

@@ -218,6 +218,34 @@ def test_bad_accent_colour_is_a_field_error(trainer_client):
     assert not CertificateTemplate.objects.filter(name="Board certificate").exists()
 
 
+ALLOWED = "{name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
+
+
+def test_unknown_placeholder_is_a_field_error_naming_it_and_the_allowed_ones(trainer_client):
+    bad = {**TEMPLATE_FORM, "body": "This certifies that {nmae} has completed {program}."}
+    assert trainer_client.post(preview_urls(), bad).json()["is_valid"] is False
+
+    response = trainer_client.post(reverse("wagtailsnippets_certificates_certificatetemplate:add"), bad)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == [f"Unknown placeholder: {{nmae}}. Use only these: {ALLOWED}."]
+    assert "Unknown placeholder: {nmae}. Use only these: {name}, {program}," in response.content.decode()
+    assert not CertificateTemplate.objects.filter(name="Board certificate").exists()
+
+
+def test_editing_a_template_refuses_a_brace_without_its_pair(trainer_client):
+    template = CertificateTemplate.objects.create(name="Existing")
+    edit = reverse("wagtailsnippets_certificates_certificatetemplate:edit", args=[template.pk])
+
+    response = trainer_client.post(edit, {**TEMPLATE_FORM, "name": "Existing", "body": "Awarded to {name for work."})
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["body"]
+    assert error.startswith("A brace has no pair, near “Awarded to {name for work.”.") and ALLOWED in error
+    template.refresh_from_db()
+    assert template.body == CertificateTemplate._meta.get_field("body").default
+
+
 def test_learners_cannot_preview_templates(learner_client):
     response = learner_client.post(preview_urls(), TEMPLATE_FORM)
     assert response.status_code in {302, 403}

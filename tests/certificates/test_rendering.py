@@ -1,9 +1,15 @@
-"""Certificate rendering: escaped content, placeholders, a local QR code, and a fetcher that refuses the network."""
+"""Certificate rendering: escaped content, placeholders, a local QR code, a fetcher that refuses the network,
+names in every script and of any length inside the frame, and no missing glyphs."""
 
+import io
+import logging
+import re
 from datetime import date
 
+import pypdfium2
 import pytest
 import weasyprint
+from pypdf import PdfReader
 from weasyprint.urls import URLFetchingError
 
 from certificates.rendering import CertificateData, LocalFiles, body_html, certificate_html, render_pdf
@@ -34,7 +40,7 @@ def files(tmp_path):
 
 def test_placeholders_are_filled_with_escaped_values():
     html = body_html(DATA)
-    assert "Renee Alvarez" in html and '<strong class="value">20</strong> hours' in html
+    assert "Renee Alvarez" in html and '<strong class="value"><bdi>20</bdi></strong> hours' in html
     assert "November 27, 2026" in html
 
 
@@ -125,14 +131,148 @@ FULL = CertificateData(
 
 @pytest.mark.parametrize("page", sorted(["letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"]))
 def test_a_full_certificate_fits_on_one_page_with_the_whole_url(files, page):
-    import io
-    import re as regex
-
-    from pypdf import PdfReader
-
     data = CertificateData(**{**FULL.__dict__, "page": page})
     reader = PdfReader(io.BytesIO(render_pdf(data, files=files)))
     assert len(reader.pages) == 1
-    text = regex.sub(r"\s+", "", reader.pages[0].extract_text())
-    assert regex.sub(r"\s+", "", data.verification_url) in text  # wrapped, never cut off
+    text = re.sub(r"\s+", "", reader.pages[0].extract_text())
+    assert re.sub(r"\s+", "", data.verification_url) in text  # wrapped, never cut off
     assert "6.25" in text and "Recoveryandwellnesssupport" in text
+
+
+# Long names stay inside the frame ------------------------------------------------------------
+
+MM = 72 / 25.4  # PDF points per millimetre
+PAGE_MARGIN, BORDER, FOOTER_SPACE = 12 * MM, 3 * 0.75, 52 * MM  # from certificate_pdf.html: @page, .frame
+
+
+def page_characters(pdf: bytes) -> tuple[tuple[float, float], list[tuple[str, tuple[float, float, float, float]]]]:
+    """The page's size and every character drawn on it with its box (left, bottom, right, top), in points."""
+    document = pypdfium2.PdfDocument(pdf)
+    page = document[0]
+    text = page.get_textpage()
+    try:
+        return page.get_size(), [
+            (chr(pypdfium2.raw.FPDFText_GetUnicode(text, index)), text.get_charbox(index))
+            for index in range(text.count_chars())
+        ]
+    finally:
+        text.close()
+        page.close()
+        document.close()
+
+
+def boxes_of(characters, wanted: str) -> list[tuple[float, float, float, float]]:
+    """The boxes of every occurrence of ``wanted``, a run of characters not broken by a line end."""
+    text = "".join(char for char, _ in characters)
+    found = [start for start in range(len(text)) if text.startswith(wanted, start)]
+    return [characters[start + offset][1] for start in found for offset in range(len(wanted))]
+
+
+# On landscape pages the facts sit beside the hours table: a short table with a long
+# organization leaves the facts lowest.
+FEW_HOURS = {
+    "hours": {"Ethics": 6},
+    "organisation": (
+        "Riverside Regional Peer Certification Board, State Office of Behavioral Health and the Department "
+        "of Health Services Division of Substance Use Prevention, Treatment and Recovery Support"
+    ),
+}
+
+
+@pytest.mark.parametrize("facts", [{}, FEW_HOURS], ids=["six hour categories", "one category"])
+@pytest.mark.parametrize("length", [30, 60, 90, 150])  # the longest of each size the name is set in
+@pytest.mark.parametrize("page", sorted(["letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"]))
+def test_a_long_unbroken_name_wraps_inside_the_frame_above_the_footer(files, page, length, facts):
+    name = "Ŵ" * length  # the widest letter, with no space to break at, and used nowhere else
+    data = CertificateData(**{**FULL.__dict__, **facts, "page": page, "name": name})
+    pdf = render_pdf(data, files=files)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+    (width, height), characters = page_characters(pdf)
+    name_boxes = [box for char, box in characters if char == "Ŵ"]
+    assert len(name_boxes) == 2 * length  # the name line and the body's {name}: nothing cut off
+    lowest_in_flow = boxes_of(characters, "PSS-2026-000123") + boxes_of(characters, list(data.hours)[-1])
+    assert lowest_in_flow  # the certificate number and the last hours row
+    for left, bottom, right, top in name_boxes + lowest_in_flow:
+        assert PAGE_MARGIN + BORDER <= left and right <= width - PAGE_MARGIN - BORDER  # inside the border
+        assert top <= height - PAGE_MARGIN - BORDER
+        assert bottom >= PAGE_MARGIN + BORDER + FOOTER_SPACE  # clear of the signature, link and QR code
+
+
+# Names in every script, isolated, with no missing glyphs ------------------------------------
+
+SCRIPT_NAMES = {
+    "accented Latin": "Zoë Nguyễn-Ñúñez Łukasz",
+    "Arabic": "محمد بن عبد الله",
+    "Hebrew": "נועה כהן",
+    "Chinese": "李小龙",
+    "Japanese": "山田さくら",
+    "Korean": "김민준",
+    "Devanagari": "प्रिया शर्मा",
+    "Ethiopic": "አበበ ቢቂላ",
+    "Cherokee": "ᏣᎳᎩ",
+    "emoji": "Ana 🌻 👩🏽‍⚕️ ❤️",
+}
+
+
+def missing_glyphs(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if ".notdef" in record.getMessage()]
+
+
+def embedded_fonts(pdf: bytes) -> dict[str, str]:
+    """Each embedded font's name (without the subset tag) and its encoding."""
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    return {
+        font.get_object()["/BaseFont"].split("+")[-1]: str(font.get_object()["/Encoding"].get_object().get("/CMapName"))
+        if hasattr(font.get_object()["/Encoding"].get_object(), "get")
+        else str(font.get_object()["/Encoding"])
+        for font in fonts
+    }
+
+
+@pytest.mark.parametrize("script", SCRIPT_NAMES)
+def test_names_in_every_script_print_without_missing_glyphs(files, caplog, script):
+    name = SCRIPT_NAMES[script]
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    pdf = render_pdf(CertificateData(**{**DATA.__dict__, "name": name}), files=files)
+    assert missing_glyphs(caplog) == []
+    # WeasyPrint encodes a font with a missing glyph through its own CMap, to draw .notdef.
+    assert set(embedded_fonts(pdf).values()) == {"/Identity-H"}
+    if script == "emoji":
+        assert "Noto-Color-Emoji-Bold" in embedded_fonts(pdf)
+    else:
+        text = re.sub(r"\s+", "", PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+        assert sum(char in text for char in name.replace(" ", "")) >= 0.9 * len(name.replace(" ", ""))
+
+
+def test_a_character_no_font_has_would_print_as_an_empty_box(files, caplog):
+    """The check above can fail: names are refused such characters (cms.names) for this reason."""
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    pdf = render_pdf(CertificateData(**{**DATA.__dict__, "name": "Ana \U00020000"}), files=files)
+    assert missing_glyphs(caplog) and set(embedded_fonts(pdf).values()) != {"/Identity-H"}
+
+
+def test_the_name_is_isolated_from_the_words_around_it():
+    html = certificate_html(CertificateData(**{**DATA.__dict__, "name": "محمد بن عبد الله"}))
+    assert '<p class="name"><bdi>محمد بن عبد الله</bdi></p>' in html
+    assert 'that <strong class="value"><bdi>محمد بن عبد الله</bdi></strong> completed' in html
+
+
+def test_a_right_to_left_name_keeps_the_words_around_it_in_order(files):
+    name = "محمد بن عبد الله"
+    data = CertificateData(**{**DATA.__dict__, "name": name, "body": "Awarded to {name} 2026 for {hours} hours."})
+    _, characters = page_characters(render_pdf(data, files=files))
+    to_box = boxes_of(characters, "Awarded to")[-1]
+    line = [(char, box) for char, box in characters if abs(box[1] - to_box[1]) < 2]  # the body's first line
+    arabic = [box for char, box in line if "\u0600" <= char <= "\u06ff"]
+    year = boxes_of(line, "2026")
+    assert len(arabic) >= 10  # 13 letters; ligatures such as the one in "الله" draw some together
+    # Reading left to right: "Awarded to", the whole name, then "2026": the number is not pulled into the name.
+    assert to_box[2] <= min(box[0] for box in arabic)
+    assert max(box[2] for box in arabic) <= min(box[0] for box in year)
+
+
+def test_hidden_characters_in_a_name_saved_before_the_rule_are_not_printed():
+    html = certificate_html(CertificateData(**{**DATA.__dict__, "name": "\u202eAna\u200b Lee\u2066"}))
+    assert "\u202e" not in html and "\u200b" not in html and "\u2066" not in html
+    assert "<title>Certificate of Completion: Ana Lee," in html and "<bdi>Ana Lee</bdi>" in html

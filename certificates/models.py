@@ -26,19 +26,15 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
+from cms.names import name_for_print
 from courses.models import CECategory, CoursePage
 
 from .placeholders import HELP_TEXT as PLACEHOLDER_HELP
 from .placeholders import validate_body
+from .rendering import PAGE_SIZES
 from .status import VALID_CODES, Status, certificate_status, status_case
 
 HOURS = {"max_digits": 6, "decimal_places": 2}
-PAGE_SIZES = [
-    ("letter-landscape", _("US Letter, landscape")),
-    ("letter-portrait", _("US Letter, portrait")),
-    ("a4-landscape", _("A4, landscape")),
-    ("a4-portrait", _("A4, portrait")),
-]
 
 
 def private_storage():
@@ -332,6 +328,14 @@ class Certificate(models.Model):
     @cached_property
     def current_status(self) -> Status:
         return self.status()
+
+    @property
+    def printed_name(self) -> str:
+        """The name as the PDF, the verification page, the API and the credential all show it.
+
+        Names saved before hidden characters were refused are shown without them (``cms.names``).
+        """
+        return name_for_print(self.name)
 
     def get_verification_path(self) -> str:
         return reverse("certificate-verify", args=[self.code])

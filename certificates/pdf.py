@@ -30,7 +30,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
     """What is printed on ``certificate``: only what was frozen on it when it was issued."""
     template = certificate.template
     return CertificateData(
-        name=certificate.name,
+        name=certificate.printed_name,
         program=certificate.program_name,
         serial=certificate.serial,
         verification_url=certificate.verification_url(),

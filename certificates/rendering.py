@@ -29,6 +29,7 @@ from django.core.files.storage import Storage
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
@@ -36,7 +37,13 @@ from cms.names import name_for_print
 
 from .placeholders import PLACEHOLDER, PLACEHOLDERS
 
-PAGE_SIZES = {"letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"}
+#: The page layouts a certificate template may choose, as model choices.
+PAGE_SIZES = [
+    ("letter-landscape", _("US Letter, landscape")),
+    ("letter-portrait", _("US Letter, portrait")),
+    ("a4-landscape", _("A4, landscape")),
+    ("a4-portrait", _("A4, portrait")),
+]
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,9 @@ def qr_svg_data_uri(url: str) -> str:
 
 def certificate_html(data: CertificateData) -> str:
     """The certificate as a standalone HTML document for WeasyPrint."""
-    if data.page not in PAGE_SIZES:
-        raise ValueError(f"Unknown page layout {data.page!r}; choose one of {sorted(PAGE_SIZES)}.")
+    layouts = [value for value, _label in PAGE_SIZES]
+    if data.page not in layouts:
+        raise ValueError(f"Unknown page layout {data.page!r}; choose one of {sorted(layouts)}.")
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", data.accent_colour):
         raise ValueError(f"The accent colour must look like #1f5f5b, not {data.accent_colour!r}.")
     size, orientation = data.page.split("-")

@@ -169,7 +169,7 @@ def credential_data(certificate: Certificate) -> CredentialData:
         certificate_url=certificate.verification_url(),
         status_url=site_url(reverse("api-verify", args=[certificate.code])),
         serial=certificate.serial,
-        name=certificate.name,
+        name=certificate.printed_name,
         recipient=recipient_hash(email, certificate.serial),
         recipient_salt=certificate.serial,
         program_name=certificate.program_name,

@@ -28,6 +28,7 @@ class StatusFieldsMixin(serializers.Serializer):
 class VerificationSerializer(StatusFieldsMixin, serializers.ModelSerializer):
     """Everything printed on the certificate, so an edited PDF is caught, and its status now."""
 
+    name = serializers.CharField(source="printed_name", help_text="The name as printed on the certificate.")
     program = serializers.CharField(source="program_name")
     hours = HoursSerializer(many=True)
     total_hours = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)

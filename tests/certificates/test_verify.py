@@ -334,3 +334,16 @@ def test_verification_runs_a_fixed_number_of_queries(client, one_and_five, route
     assert count_queries(client, reverse(route, args=[superseded_one.code])) == one
     with django_assert_max_num_queries(most):
         client.get(reverse(route, args=[superseded_one.code]))
+
+
+def test_a_name_saved_with_hidden_characters_reads_the_same_on_the_pdf_the_page_and_the_api(catalog, client):
+    """A name stored before hidden characters were refused is shown one way everywhere: without them."""
+    program = build_program([build_course(catalog, modules=1, lessons_per_module=1)])
+    certificate, _ = certificate_issue(user=LearnerFactory(), program=program)
+    Certificate.objects.filter(pk=certificate.pk).update(name="Maria \u202egnoL\u202c Lopez")
+    certificate.refresh_from_db()
+    shown = "Maria gnoL Lopez"
+    assert certificate_data(certificate).name == shown
+    page = client.get(reverse("certificate-verify", args=[certificate.code])).content.decode()
+    assert shown in page and "\u202e" not in page
+    assert client.get(reverse("api-verify", args=[certificate.code])).json()["name"] == shown

@@ -161,7 +161,6 @@ class Trace:
 
     followed: tuple[tuple[str, Choice], ...]  # (step key, choice) for each choice taken, in order
     current: str | None  # the step reached; None once the scenario has ended
-    complete: bool  # every choice given was followed (none off its step, none after the end)
 
     @property
     def ended(self) -> bool:
@@ -177,15 +176,13 @@ def trace(scenario: Scenario, choice_keys: Iterable[str]) -> Trace:
     steps = scenario.step_map
     followed: list[tuple[str, Choice]] = []
     current: str | None = scenario.start
-    complete = True
     for key in choice_keys:
         choice = None if current is None else next((c for c in steps[current].choices if c.key == key), None)
         if choice is None:
-            complete = False
             break
         followed.append((current, choice))
         current = choice.next
-    return Trace(tuple(followed), current, complete)
+    return Trace(tuple(followed), current)
 
 
 def walk(scenario: Scenario, choice_keys: Iterable[str]) -> tuple[dict[str, float], bool]:

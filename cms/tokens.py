@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from wagtail.models import APIToken
 
+from .access import second_factor_proved
 from .api import BEARER_CHALLENGE
 from .login_protection import api_token_failure_record, api_token_lockout_remaining
 from .services import supervises_a_team
@@ -97,8 +98,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         self._touch(token)
         # A personal token is made in a session that passed two-factor authentication and is shown once:
         # it stands as the second factor for the privileges of its owner's staff role (``cms.access``).
-        token.user.is_verified = lambda: True
-        return token.user, token
+        return second_factor_proved(token.user), token
 
     def _failed(self, request) -> None:
         locked_for = api_token_failure_record(request)

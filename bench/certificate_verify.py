@@ -59,8 +59,9 @@ def seed() -> None:
     django.setup()
     from decimal import Decimal
 
-    from certificates.models import CertificateTemplate, Program, ProgramHours
-    from certificates.services import certificate_issue
+    from certificates.documents.models import CertificateTemplate
+    from certificates.issuance.models import Program, ProgramHours
+    from certificates.issuance.services import certificate_issue
     from cms.models import User
     from cms.services import site_home_ensure
     from courses.models import CECategory

@@ -184,8 +184,8 @@ def seed() -> None:
 
     from assessments.models import Quiz
     from bench.sessions import signed_in_session
-    from certificates.demo import PROGRAM_NAME
-    from certificates.models import Program
+    from certificates.demo.certification import PROGRAM_NAME
+    from certificates.issuance.models import Program
     from cms.models import Team, User
     from courses.models import LessonPage, ModulePage
 

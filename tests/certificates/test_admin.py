@@ -15,9 +15,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
-from certificates.admin_views import certificate_file_name
-from certificates.models import CECredit, Certificate, CertificateEvent
-from certificates.services import certificate_issue, certificate_reissue, certificate_revoke, credit_submit
+from certificates.ce.models import CECredit
+from certificates.ce.services import credit_submit
+from certificates.issuance.models import Certificate, CertificateEvent
+from certificates.issuance.services import certificate_issue, certificate_reissue, certificate_revoke
+from certificates.tracking.team_zip_views import certificate_file_name
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

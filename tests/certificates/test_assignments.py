@@ -13,9 +13,15 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.assignments import assignment_create, assignment_delete, due_reminders_send
-from certificates.models import Assignment, Certificate, DueReminder
-from certificates.services import certificate_issue
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue
+from certificates.tracking.models import Assignment, DueReminder
+from certificates.tracking.services import (
+    assignment_create,
+    assignment_delete,
+    due_reminders_send,
+    team_members_enroll,
+)
 from courses.models import Enrollment
 from tests.auth import verified
 from tests.factories import (
@@ -138,6 +144,7 @@ def test_people_who_join_a_team_later_are_enrolled(world):
     newcomer, second_newcomer = LearnerFactory(), LearnerFactory()
     world.team.members.add(newcomer)
     second_newcomer.teams.add(world.team)
+    team_members_enroll(team=world.team, people=[newcomer, second_newcomer])
     assert enrolled(newcomer) == enrolled(second_newcomer) == {"Boundaries in peer support", "Perinatal communication"}
 
 
@@ -295,8 +302,8 @@ def test_work_assigned_both_to_the_team_and_to_the_person_is_reminded_of_once(ma
 
     from django.utils import timezone
 
-    from certificates.assignments import due_reminders_send
-    from certificates.models import Assignment
+    from certificates.tracking.models import Assignment
+    from certificates.tracking.services import due_reminders_send
     from tests.factories import LearnerFactory, TeamFactory, build_program
 
     program = build_program([])

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from certificates.credentials import (
+from certificates.documents.credentials import (
     CredentialData,
     CredentialInvalid,
     achievement_credential,

@@ -4,8 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from certificates.models import Assignment, CECredit, Certificate, CertificateEvent, Program
-from certificates.tracking import status_rows
+from certificates.ce.models import CECredit
+from certificates.issuance.models import Certificate, CertificateEvent, Program
+from certificates.tracking.models import Assignment
+from certificates.tracking.status_rows import status_rows
 from cms.access import visible_people
 from cms.models import Team
 from tests.auth import verified

@@ -13,19 +13,20 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.freezing import version_from_snapshot
 from assessments.scoring import best_response
-from certificates.models import CECredit, Certificate, CertificateEvent, ProgramHours
-from certificates.pdf import certificate_data
-from certificates.rendering import body_html
-from certificates.selectors import certificate_by_code
-from certificates.services import (
+from certificates.ce.models import CECredit
+from certificates.ce.services import certificate_renew, learner_certificates_check
+from certificates.documents.pdf import certificate_data
+from certificates.documents.rendering import body_html
+from certificates.issuance.models import Certificate, CertificateEvent, ProgramHours
+from certificates.issuance.selectors import certificate_by_code
+from certificates.issuance.services import (
     CertificateRefused,
     add_months,
     certificate_issue,
     certificate_reissue,
-    certificate_renew,
     certificate_revoke,
     certificate_unrevoke,
-    learner_certificates_check,
+    program_save,
 )
 from courses.models import CourseHours
 from courses.selectors import course_completions
@@ -312,7 +313,7 @@ def test_later_edits_to_the_program_template_and_person_change_nothing_issued(pr
     program.name = "Renamed program"
     program.organisation = "Another board"
     program.signatory_name = "Someone Else"
-    program.save()
+    program_save(program)
     ProgramHours.objects.filter(program=program).update(hours=Decimal(40))
     program.template.title = "Certificate of Attendance"
     program.template.body = "Changed wording for {name}."

@@ -16,9 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.credentials import credential_verify
-from certificates.models import CECredit, Certificate
-from certificates.services import certificate_issue, certificate_reissue, certificate_revoke
+from certificates.ce.models import CECredit
+from certificates.documents.credentials import credential_verify
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue, certificate_reissue, certificate_revoke
 from tests.factories import (
     AdminFactory,
     LearnerFactory,
@@ -471,7 +472,7 @@ def test_my_certificates_runs_a_fixed_number_of_queries(
 
 @pytest.mark.django_db
 def test_an_admin_can_open_the_pdf_of_a_deleted_account_and_no_one_else_can(client):
-    from certificates.services import certificate_issue
+    from certificates.issuance.services import certificate_issue
     from tests.factories import AdminFactory, SupervisorFactory, build_program
 
     holder = LearnerFactory()

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from certificates.models import CECredit
-from certificates.selectors import credits_to_review
-from certificates.services import CertificateRefused, credit_review, credit_submit
+from certificates.ce.models import CECredit
+from certificates.ce.selectors import credits_to_review
+from certificates.ce.services import credit_review, credit_submit
+from certificates.issuance.services import CertificateRefused
 from tests.auth import verified
 from tests.factories import AdminFactory, LearnerFactory, SupervisorFactory, TeamFactory, build_course, ce_category
 

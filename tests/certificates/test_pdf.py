@@ -9,9 +9,10 @@ import pytest
 import zxingcpp
 from django.urls import reverse
 
-from certificates import pdf
-from certificates.models import Certificate, CertificateTemplate
-from certificates.rendering import LocalFiles
+from certificates.documents import pdf
+from certificates.documents.models import CertificateTemplate
+from certificates.documents.rendering import LocalFiles
+from certificates.issuance.models import Certificate
 from tests.factories import LearnerFactory, TrainerFactory, build_course, build_program, complete_course
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from certificates.placeholders import ALLOWED, PLACEHOLDERS, validate_body
-from certificates.rendering import CertificateData, placeholder_values
+from certificates.documents.placeholders import ALLOWED, PLACEHOLDERS, validate_body
+from certificates.documents.rendering import CertificateData, placeholder_values
 
 ALLOWED_TEXT = "{name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
 

@@ -6,8 +6,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from certificates.models import CertificateEvent, ExpiryReminder
-from certificates.services import certificate_issue, certificate_reissue, certificate_revoke, expiry_reminders_send
+from certificates.issuance.models import CertificateEvent, ExpiryReminder
+from certificates.issuance.services import (
+    certificate_issue,
+    certificate_reissue,
+    certificate_revoke,
+    expiry_reminders_send,
+)
 from tests.factories import AdminFactory, LearnerFactory, build_course, build_program
 
 pytestmark = pytest.mark.django_db

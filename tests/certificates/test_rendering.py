@@ -12,7 +12,7 @@ import weasyprint
 from pypdf import PdfReader
 from weasyprint.urls import URLFetchingError
 
-from certificates.rendering import CertificateData, LocalFiles, body_html, certificate_html, render_pdf
+from certificates.documents.rendering import CertificateData, LocalFiles, body_html, certificate_html, render_pdf
 
 DATA = CertificateData(
     name="Renee Alvarez",

@@ -3,10 +3,11 @@
 import pytest
 from django.utils import timezone
 
-from certificates.models import Certificate
-from certificates.requirements import program_requirements
-from certificates.services import learner_certificates_check, programs_for_issuing
-from certificates.tracking import status_rows
+from certificates.ce.services import learner_certificates_check
+from certificates.issuance.models import Certificate
+from certificates.issuance.requirements import program_requirements
+from certificates.issuance.selectors import programs_for_issuing
+from certificates.tracking.status_rows import status_rows
 from courses.models import LessonCompletion
 from courses.services import enrollment_create, lesson_complete
 from tests.auth import verified

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from certificates.models import Certificate
-from certificates.status import certificate_status
+from certificates.issuance.models import Certificate
+from certificates.issuance.status import certificate_status
 
 TODAY = date(2026, 11, 27)
 
@@ -81,7 +81,7 @@ def test_a_stored_certificate_reads_its_status_from_its_own_dates_and_flags():
 @pytest.mark.django_db
 def test_the_queryset_status_agrees_with_the_python_status_on_every_boundary(catalog):
     """``Certificate.objects.with_status`` and ``Certificate.status`` are one definition: checked day by day."""
-    from certificates.services import certificate_issue
+    from certificates.issuance.services import certificate_issue
     from tests.factories import LearnerFactory, build_course, build_program
 
     program = build_program([build_course(catalog, modules=1, lessons_per_module=1)])

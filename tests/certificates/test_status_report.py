@@ -11,8 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.models import Attempt
-from certificates.models import Assignment, Certificate
-from certificates.services import certificate_issue
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue
+from certificates.tracking.models import Assignment
 from courses.services import enrollment_create, lesson_complete
 from tests.factories import (
     AdminFactory,

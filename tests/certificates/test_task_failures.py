@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import pdf
-from certificates.models import Assignment, Certificate, CertificateEvent
+from certificates.documents import pdf
+from certificates.issuance.models import Certificate, CertificateEvent
+from certificates.tracking.models import Assignment
 from cms.models import TaskFailure
 from tests.factories import (
     AdminFactory,
@@ -91,7 +92,7 @@ def test_a_failed_render_is_retried_and_the_learner_sees_being_prepared(
     certificate = issue(holder)
     assert not certificate.pdf and render_fails.calls == 1
     failure = TaskFailure.objects.get()
-    assert failure.task_path == "certificates.tasks.certificate_render_pdf"
+    assert failure.task_path == "certificates.issuance.tasks.certificate_render_pdf"
     assert failure.subject == f"Certificate {certificate.serial}: PDF"
     assert failure.state == "retrying" and failure.attempts == 1
     assert failure.last_error == "OSError: WeasyPrint: could not load font configuration"
@@ -138,7 +139,7 @@ def test_a_render_failing_while_the_learner_waits_is_handed_to_the_background_ta
 
     assert response.status_code == 202 and "being prepared" in response.text
     failure = TaskFailure.objects.get()
-    assert failure.task_path == "certificates.tasks.certificate_render_pdf"
+    assert failure.task_path == "certificates.issuance.tasks.certificate_render_pdf"
     assert failure.args == {"args": [certificate.pk], "kwargs": {}}
     assert failure.state == "retrying" and failure.next_retry_at > timezone.now()
 
@@ -170,7 +171,7 @@ def test_a_failed_issue_email_is_retried_and_sent_once_the_mail_server_is_back(i
     settings.EMAIL_BACKEND = "tests.certificates.test_task_failures.BrokenEmailBackend"
     certificate = issue(holder)
     failure = TaskFailure.objects.get()
-    assert failure.task_path == "certificates.tasks.certificate_email_issued"
+    assert failure.task_path == "certificates.issuance.tasks.certificate_email_issued"
     assert failure.subject == f"Certificate {certificate.serial}: email, to renee@example.org"
     assert failure.last_error == "SMTPException: 421 Service not available, closing transmission channel"
     assert not CertificateEvent.objects.filter(action=CertificateEvent.Action.EMAILED).exists()
@@ -195,7 +196,7 @@ def test_a_failed_issue_email_is_retried_and_sent_once_the_mail_server_is_back(i
 
 
 def test_a_failed_due_date_reminder_is_retried(catalog, settings):
-    from certificates.assignments import due_reminders_send
+    from certificates.tracking.services import due_reminders_send
 
     course = build_course(catalog, modules=1, lessons_per_module=1, title="Ethics refresher")
     person = LearnerFactory(email="sam@example.org")
@@ -203,7 +204,7 @@ def test_a_failed_due_date_reminder_is_retried(catalog, settings):
     settings.EMAIL_BACKEND = "tests.certificates.test_task_failures.BrokenEmailBackend"
     assert due_reminders_send(today=date(2030, 1, 5)) == 1
     failure = TaskFailure.objects.get()
-    assert failure.task_path == "certificates.tasks.assignment_email_due_reminder"
+    assert failure.task_path == "certificates.tracking.tasks.assignment_email_due_reminder"
     assert "sam@example.org" in failure.subject
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from certificates.models import Assignment
-from certificates.tracking import status_rows
+from certificates.tracking.models import Assignment
+from certificates.tracking.status_rows import status_rows
 from cms.access import visible_people
 from courses.services import enrollment_create, lesson_complete
 from tests.auth import verified

@@ -9,8 +9,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from wagtail.models import APIToken
 
-from certificates.models import Assignment, Certificate
-from certificates.services import certificate_issue
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue
+from certificates.tracking.models import Assignment
 from cms.tokens import api_token_create, api_token_revoke
 from tests.factories import (
     AdminFactory,
@@ -327,7 +328,7 @@ def test_team_status_runs_the_same_number_of_queries_for_5_and_50_people(world):
 
 
 def test_work_due_today_is_not_overdue_and_overdue_tomorrow(world):
-    from certificates.tracking import status_rows
+    from certificates.tracking.status_rows import status_rows
     from tests.auth import verified
 
     viewer = verified(world["supervisor"])

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.models import Certificate
-from certificates.pdf import certificate_data
-from certificates.rendering import CertificateData
-from certificates.services import certificate_issue, certificate_reissue, certificate_revoke
+from certificates.documents.pdf import certificate_data
+from certificates.documents.rendering import CertificateData
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue, certificate_reissue, certificate_revoke
 from tests.factories import AdminFactory, LearnerFactory, build_course, build_program
 
 pytestmark = pytest.mark.django_db

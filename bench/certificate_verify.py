@@ -132,6 +132,16 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout
 
 
+def load_data(env: dict, *args: str) -> str:
+    """``python -m bench.load_data`` with these arguments (load-test data); returns what it printed."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.load_data", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"bench.load_data {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
 def fetch(url: str) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a loopback URL made here

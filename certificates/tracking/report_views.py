@@ -1,26 +1,25 @@
 """The certification status report: one row per person and program, filtered, sorted, paged and exported.
 
 Who appears is decided by ``cms.access.visible_people`` alone; this module only shapes the rows for
-the screen and for CSV and Excel files.
+the screen and for CSV and Excel files. Exports are Wagtail's (``SpreadsheetExportMixin``): CSV
+streams row by row, and every text cell passes the formula guard ``cms.spreadsheets`` installs on it.
 """
 
 from __future__ import annotations
 
-import csv
-from datetime import date, datetime
-from io import BytesIO
+from collections import OrderedDict
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from cms.access import may_track_people, team_for_viewer, visible_people, visible_teams
 from cms.site.admin_pages import AdminPageView
-from cms.spreadsheets import neutralise_formula
 
 from ..issuance.models import Program, ProgramCourse
 from .status_rows import STATUSES, filter_rows, sort_rows, status_rows
@@ -38,17 +37,18 @@ COLUMNS = [
     ("activity", _("Last activity")),
     ("score", _("Best quiz score")),
 ]
-EXPORT_HEADINGS = [
-    _("Person"),
-    _("Teams"),
-    _("Program"),
-    _("Status"),
-    _("Progress (%)"),
-    _("Certificate expires"),
-    _("Due date"),
-    _("Overdue"),
-    _("Last activity"),
-    _("Best quiz score (%)"),
+# (field, heading) of each exported column, in order; ``export_values`` gives the values.
+EXPORT_COLUMNS = [
+    ("person", _("Person")),
+    ("teams", _("Teams")),
+    ("program", _("Program")),
+    ("status", _("Status")),
+    ("percent", _("Progress (%)")),
+    ("expires_on", _("Certificate expires")),
+    ("due_on", _("Due date")),
+    ("overdue", _("Overdue")),
+    ("last_activity", _("Last activity")),
+    ("best_score", _("Best quiz score (%)")),
 ]
 
 
@@ -80,46 +80,6 @@ def export_values(row) -> list:
     ]
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-class _Echo:
-    """A file-like object whose ``write`` hands the line back, so csv.writer can feed a streaming response."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(rows):
-    """The export as CSV lines, one at a time."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow([str(heading) for heading in EXPORT_HEADINGS])
-    for row in rows:
-        yield writer.writerow([neutralise_formula(_csv_text(value)) for value in export_values(row)])
-
-
-def xlsx_workbook(rows) -> BytesIO:
-    """The export as an Excel workbook, written with openpyxl as Wagtail's report exports are."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True, iso_dates=True)
-    sheet = workbook.create_sheet(title="Certification status")
-    sheet.append([str(heading) for heading in EXPORT_HEADINGS])
-    for row in rows:
-        sheet.append([neutralise_formula(value) for value in export_values(row)])
-    output = BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output
-
-
 class StatusReportFilterForm(forms.Form):
     team = forms.ChoiceField(label=_("Team"), required=False)
     program = forms.ChoiceField(label=_("Program"), required=False)
@@ -137,7 +97,12 @@ class StatusReportFilterForm(forms.Form):
         self.fields["program"].choices = [("", _("All programs")), *((str(p.pk), p.name) for p in programs)]
 
 
-class StatusReportView(AdminPageView):
+def csv_date_time(value) -> str:
+    """Last activity in CSV files: to the minute, as people read it; empty when there is none."""
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class StatusReportView(SpreadsheetExportMixin, AdminPageView):
     """Who on the viewer's teams is certified, in progress, expiring or overdue, in each active program."""
 
     allowed = staticmethod(may_track_people)
@@ -145,6 +110,21 @@ class StatusReportView(AdminPageView):
     header_icon = "list-ul"
     template_name = "certificates/report/status_report.html"
     export_filename = "certification-status"
+    list_export = [field for field, _heading in EXPORT_COLUMNS]
+    export_headings = dict(EXPORT_COLUMNS)
+    custom_field_preprocess = {"last_activity": {SpreadsheetExportMixin.FORMAT_CSV: csv_date_time}}
+    show_export_buttons = False  # the report's own buttons carry its filters and order
+
+    def get_filename(self):
+        return f"{self.export_filename}-{timezone.localdate()}"
+
+    def to_row_dict(self, item):
+        return OrderedDict(zip(self.list_export, export_values(item), strict=True))
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"  # names in any script
+        return response
 
     def get(self, request, *args, **kwargs):
         team = self.requested_team()
@@ -174,28 +154,16 @@ class StatusReportView(AdminPageView):
             "overdue": chosen.get("overdue", False),
             "today": today,
         }
-        if export == "csv" and order in ("name", "-name"):
+        if export == self.FORMAT_CSV and order in ("name", "-name"):
             # In name order the rows can be built a few hundred people at a time as the file streams.
-            rows = self.rows_by_people_chunks(team, programs, order, filters)
-            response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{self.export_filename}-{today}.csv"'
-            return response
+            return self.as_spreadsheet(self.rows_by_people_chunks(team, programs, order, filters), export)
         rows = status_rows(
             viewer=request.user, people=visible_people(request.user, team=team), programs=programs, today=today
         )
         rows = sort_report_rows(filter_rows(rows, **filters), order)
 
-        if export == "csv":
-            response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{self.export_filename}-{today}.csv"'
-            return response
-        if export == "xlsx":
-            return FileResponse(
-                xlsx_workbook(rows),
-                as_attachment=True,
-                filename=f"{self.export_filename}-{today}.xlsx",
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+        if export in self.FORMATS:
+            return self.as_spreadsheet(rows, export)
 
         page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("p"))
         return self.render_rows(form, page, len(rows), order)

@@ -43,7 +43,7 @@ def certificate_status(*, today: date, expires_on: date | None, revoked: bool, s
 def status_case(today: date) -> Case:
     """``certificate_status`` as a database expression over a certificate's columns, for filters and annotations.
 
-    The same rules in the same order; ``tests/certificates/test_status.py`` checks the two agree.
+    The same rules in the same order; ``tests/certificates/issuance/test_status.py`` checks the two agree.
     """
     soon = today + timedelta(days=EXPIRING_WITHIN_DAYS)
     return Case(

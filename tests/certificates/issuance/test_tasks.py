@@ -168,7 +168,7 @@ def test_retries_wait_longer_each_time_then_the_failure_is_logged_and_shown_as_f
 
 
 def test_a_failed_issue_email_is_retried_and_sent_once_the_mail_server_is_back(issue, holder, settings, admin_client):
-    settings.EMAIL_BACKEND = "tests.certificates.test_task_failures.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = "tests.certificates.issuance.test_tasks.BrokenEmailBackend"
     certificate = issue(holder)
     failure = TaskFailure.objects.get()
     assert failure.task_path == "certificates.issuance.tasks.certificate_email_issued"
@@ -201,7 +201,7 @@ def test_a_failed_due_date_reminder_is_retried(catalog, settings):
     course = build_course(catalog, modules=1, lessons_per_module=1, title="Ethics refresher")
     person = LearnerFactory(email="sam@example.org")
     Assignment.objects.create(course=course, user=person, due_on=date(2030, 1, 10))
-    settings.EMAIL_BACKEND = "tests.certificates.test_task_failures.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = "tests.certificates.issuance.test_tasks.BrokenEmailBackend"
     assert due_reminders_send(today=date(2030, 1, 5)) == 1
     failure = TaskFailure.objects.get()
     assert failure.task_path == "certificates.tracking.tasks.assignment_email_due_reminder"

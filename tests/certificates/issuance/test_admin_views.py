@@ -1,165 +1,36 @@
-"""The certification pages in the admin: issued certificates and their actions, the audit log,
-CE hours to review and team downloads, each open only to the people it is for."""
+"""Issued certificates in the admin: the listing, one certificate and its actions, and the audit log."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-from datetime import date, timedelta
-from decimal import Decimal
-from types import SimpleNamespace
+from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
-from certificates.ce.models import CECredit
-from certificates.ce.services import credit_submit
 from certificates.issuance.models import Certificate, CertificateEvent
-from certificates.issuance.services import certificate_issue, certificate_reissue, certificate_revoke
-from certificates.tracking.team_zip_views import certificate_file_name
+from certificates.issuance.services import certificate_reissue, certificate_revoke
+from tests.certificates.admin_world import (
+    AUDIT_LOG,
+    ISSUED,
+    action_url,
+    detail_url,
+    issue,
+    login,
+    make_world,
+)
 from tests.factories import (
-    AdminFactory,
     LearnerFactory,
-    SupervisorFactory,
-    TeamFactory,
-    TrainerFactory,
     build_program,
-    ce_category,
 )
 
 pytestmark = pytest.mark.django_db
 
-ISSUED = "/admin/certificates/"
-AUDIT_LOG = "/admin/certificate-audit-log/"
-REVIEW = "/admin/ce-hours-review/"
-TEAMS = "/admin/team-certificates/"
-FAKE_PDF = b"%PDF-1.7\n% stored for the test\n"
-
-
-def issue(user, program, **changes) -> Certificate:
-    certificate, _ = certificate_issue(user=user, program=program)
-    if changes:
-        Certificate.objects.filter(pk=certificate.pk).update(**changes)
-        certificate.refresh_from_db()
-    return certificate
-
-
-def store_pdf(certificate: Certificate) -> None:
-    certificate.pdf.save(certificate.file_name, ContentFile(FAKE_PDF), save=False)
-    certificate.save(update_fields=["pdf"])
-
-
-def submit_hours(user, title="Motivational interviewing refresher", hours="3") -> CECredit:
-    return credit_submit(
-        user=user,
-        title=title,
-        provider="State peer network",
-        earned_on=date(2026, 1, 15),
-        category=ce_category("Ethics"),
-        hours=Decimal(hours),
-    )
-
 
 @pytest.fixture
 def world():
-    """Two teams, each with a supervisor and a member who holds a certificate; an admin, a trainer."""
-    program = build_program([], name="Perinatal Peer Support Specialist Certificate")
-    member = LearnerFactory(full_name="Rosa Delgado")
-    other_member = LearnerFactory(full_name="Sam Okafor")
-    supervisor, other_supervisor = SupervisorFactory(), SupervisorFactory()
-    team, other_team = TeamFactory(name="Northside Clinic"), TeamFactory(name="Riverside Program")
-    team.supervisors.add(supervisor)
-    team.members.add(member)
-    other_team.supervisors.add(other_supervisor)
-    other_team.members.add(other_member)
-    return SimpleNamespace(
-        program=program,
-        member=member,
-        other_member=other_member,
-        supervisor=supervisor,
-        other_supervisor=other_supervisor,
-        team=team,
-        other_team=other_team,
-        admin=AdminFactory(full_name="Avery Admin"),
-        trainer=TrainerFactory(),
-        learner=member,
-        certificate=issue(member, program),
-        other_certificate=issue(other_member, program),
-        credit=submit_hours(member),
-        other_credit=submit_hours(other_member, title="Harm reduction basics"),
-    )
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def detail_url(certificate: Certificate) -> str:
-    return reverse("issued_certificates:detail", args=[certificate.pk])
-
-
-def action_url(certificate: Certificate, action: str) -> str:
-    return reverse(f"issued_certificates:{action}", args=[certificate.pk])
-
-
-# Access --------------------------------------------------------------------------------------
-
-PAGES = ["issued", "issued_results", "detail", "audit_log", "audit_log_results", "review", "teams", "team_zip"]
-DENIED, LOGIN = "denied", "login"
-ACCESS = {
-    # role: expected outcome per page, in PAGES order
-    "admin": [200, 200, 200, 200, 200, 200, 200, 200],
-    "trainer": [DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED],
-    "supervisor": [DENIED, DENIED, DENIED, DENIED, DENIED, 200, 200, 200],
-    "other_supervisor": [DENIED, DENIED, DENIED, DENIED, DENIED, 200, 200, 404],
-    "learner": [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN],
-}
-
-
-def page_url(world, page: str) -> str:
-    return {
-        "issued": ISSUED,
-        "issued_results": ISSUED + "results/",
-        "detail": detail_url(world.certificate),
-        "audit_log": AUDIT_LOG,
-        "audit_log_results": AUDIT_LOG + "results/",
-        "review": REVIEW,
-        "teams": TEAMS,
-        "team_zip": reverse("team_certificates:download", args=[world.team.pk]),
-    }[page]
-
-
-@pytest.mark.parametrize("role", ACCESS)
-def test_each_page_opens_only_for_the_people_it_is_for(client, world, role):
-    store_pdf(world.certificate)
-    login(client, getattr(world, role))
-    for page, expected in zip(PAGES, ACCESS[role], strict=True):
-        url = page_url(world, page)
-        response = client.get(url)
-        if expected == DENIED:
-            assert (response.status_code, response["Location"]) == (302, "/admin/"), page
-        elif expected == LOGIN:
-            assert response.status_code == 302, page
-            assert response["Location"].startswith("/admin/login/"), page
-        else:
-            assert response.status_code == expected, page
-
-
-def test_menu_shows_each_person_only_what_they_may_open(client, world):
-    menus = {}
-    for role in ("admin", "trainer", "supervisor"):
-        menus[role] = login(client, getattr(world, role)).get("/admin/").content.decode()
-    entries = ["Programs", "Certificate templates", "Issued certificates", "Audit log", "CE hours to review"]
-    entries.append("Team certificates")
-    assert all(f'"{entry}' in menus["admin"] for entry in entries)
-    assert '"Programs"' in menus["trainer"] and '"Certificate templates"' in menus["trainer"]
-    assert not any(f'"{entry}' in menus["trainer"] for entry in entries[2:])
-    assert '"CE hours to review (1)"' in menus["supervisor"] and '"Team certificates"' in menus["supervisor"]
-    assert not any(f'"{entry}"' in menus["supervisor"] for entry in entries[:4])
+    return make_world()
 
 
 # Issued certificates: listing ----------------------------------------------------------------
@@ -374,189 +245,3 @@ def test_audit_log_is_read_only(client, world):
     for path in (f"{AUDIT_LOG}{event.pk}/", f"{AUDIT_LOG}{event.pk}/edit/", f"{AUDIT_LOG}{event.pk}/delete/"):
         assert client.post(path, {"note": "changed"}).status_code == 404
     assert list(CertificateEvent.objects.values()) == snapshot
-
-
-# CE hours to review --------------------------------------------------------------------------
-
-
-def decide_url(credit: CECredit) -> str:
-    return reverse("ce_hours_review:decide", args=[credit.pk])
-
-
-def test_supervisors_see_only_their_teams_hours_and_admins_see_everyones(client, world):
-    supervisor_page = login(client, world.supervisor).get(REVIEW).content.decode()
-    assert "Rosa Delgado" in supervisor_page and "Motivational interviewing refresher" in supervisor_page
-    assert "Sam Okafor" not in supervisor_page and "Harm reduction basics" not in supervisor_page
-    assert reverse("ce-evidence", args=[world.credit.pk]) not in supervisor_page  # no file was uploaded
-
-    admin_page = login(client, world.admin).get(REVIEW).content.decode()
-    assert "Rosa Delgado" in admin_page and "Sam Okafor" in admin_page
-
-
-def test_evidence_link_is_shown_when_a_file_was_uploaded(client, world):
-    world.credit.evidence.save("attendance.pdf", ContentFile(FAKE_PDF), save=True)
-    content = login(client, world.supervisor).get(REVIEW).content.decode()
-    assert reverse("ce-evidence", args=[world.credit.pk]) in content
-    assert client.get(reverse("ce-evidence", args=[world.credit.pk])).status_code == 200
-
-
-def test_supervisor_approves_hours(client, world):
-    response = login(client, world.supervisor).post(decide_url(world.credit), {"decision": "approve", "note": ""})
-    assert response["Location"] == REVIEW
-    world.credit.refresh_from_db()
-    assert (world.credit.state, world.credit.reviewed_by) == (CECredit.State.APPROVED, world.supervisor)
-    content = client.get(REVIEW).content.decode()
-    assert "Approved 3 hours of “Motivational interviewing refresher” for Rosa Delgado." in content
-    assert decide_url(world.credit) not in content and "Nothing is waiting for your review." in content
-
-
-def test_not_approving_needs_a_note(client, world):
-    login(client, world.supervisor)
-    response = client.post(decide_url(world.credit), {"decision": "reject", "note": " "})
-    assert response.status_code == 200
-    assert "Say why the hours are not approved" in response.content.decode()
-    world.credit.refresh_from_db()
-    assert world.credit.state == CECredit.State.PENDING and world.credit.reviewed_by is None
-
-    client.post(decide_url(world.credit), {"decision": "reject", "note": "The certificate has no date on it."})
-    world.credit.refresh_from_db()
-    assert (world.credit.state, world.credit.review_note) == (
-        CECredit.State.REJECTED,
-        "The certificate has no date on it.",
-    )
-
-
-def test_deciding_someone_elses_hours_is_not_found(client, world):
-    login(client, world.supervisor)
-    assert client.post(decide_url(world.other_credit), {"decision": "approve"}).status_code == 404
-    own = submit_hours(world.supervisor)
-    assert client.post(decide_url(own), {"decision": "approve"}).status_code == 404
-    world.other_credit.refresh_from_db()
-    own.refresh_from_db()
-    assert world.other_credit.state == own.state == CECredit.State.PENDING
-
-
-def test_trainers_cannot_decide_hours(client, world):
-    response = login(client, world.trainer).post(decide_url(world.credit), {"decision": "approve"})
-    assert response["Location"] == "/admin/"
-    world.credit.refresh_from_db()
-    assert world.credit.state == CECredit.State.PENDING
-
-
-# Team certificates ---------------------------------------------------------------------------
-
-
-def zip_url(team) -> str:
-    return reverse("team_certificates:download", args=[team.pk])
-
-
-def test_team_page_counts_current_certificates(client, world):
-    second = LearnerFactory()
-    world.team.members.add(second)
-    issue(second, world.program)
-    certificate_reissue(certificate=world.certificate, actor=world.admin, reason="Name change.")
-    content = login(client, world.supervisor).get(TEAMS).content.decode()
-    assert "Northside Clinic" in content and "Riverside Program" not in content
-    assert "<td>2</td>" in content  # two people, two current certificates; the replaced one is not counted
-    assert zip_url(world.team) in content
-
-
-def test_team_zip_holds_exactly_the_teams_current_certificates(client, world):
-    second = LearnerFactory(full_name='Jo "JJ" Smith/Lee')
-    world.team.members.add(second)
-    second_certificate = issue(second, world.program)
-    replacement = certificate_reissue(certificate=world.certificate, actor=world.admin, reason="Name change.")
-    for certificate in (replacement, second_certificate, world.certificate, world.other_certificate):
-        store_pdf(certificate)
-
-    response = login(client, world.supervisor).get(zip_url(world.team))
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    today = timezone.localdate().isoformat()
-    assert f'attachment; filename="northside-clinic-certificates-{today}.zip"' == response["Content-Disposition"]
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert sorted(archive.namelist()) == sorted(
-        [f"Rosa Delgado - {replacement.serial}.pdf", f"Jo JJ Smith Lee - {second_certificate.serial}.pdf"]
-    )
-    assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
-
-
-def test_team_zip_and_count_leave_out_revoked_certificates(client, world):
-    second = LearnerFactory(full_name="Noor Haddad")
-    world.team.members.add(second)
-    revoked = issue(second, world.program)
-    certificate_revoke(certificate=revoked, actor=world.admin, reason="Issued in error.")
-    login(client, world.supervisor)
-    assert "<td>1</td>" in client.get(TEAMS).content.decode()
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(zip_url(world.team)).streaming_content)))
-    assert archive.namelist() == [f"Rosa Delgado - {world.certificate.serial}.pdf"]
-
-
-def test_team_zip_renders_and_stores_pdfs_not_yet_made(client, world):
-    assert not world.certificate.pdf
-    response = login(client, world.admin).get(zip_url(world.team))
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    (name,) = archive.namelist()
-    content = archive.read(name)
-    assert content.startswith(b"%PDF")
-    world.certificate.refresh_from_db()
-    assert world.certificate.pdf and world.certificate.pdf_rendered_at is not None
-    with world.certificate.pdf.open("rb") as stored:
-        assert stored.read() == content
-
-
-def test_supervisor_of_another_team_cannot_download_its_zip(client, world):
-    store_pdf(world.certificate)
-    login(client, world.other_supervisor)
-    assert client.get(zip_url(world.team)).status_code == 404
-    assert client.get(zip_url(world.other_team)).status_code == 200
-
-
-def test_file_names_in_the_zip_are_safe_on_every_file_system():
-    certificate = Certificate(name=' ..Ana: "A/B" <Lee>\\x?*| ', serial="PSS-2026-000042")
-    assert certificate_file_name(certificate) == "Ana A B Lee x - PSS-2026-000042.pdf"
-    assert certificate_file_name(Certificate(name="///", serial="PSS-2026-000043")) == (
-        "Certificate - PSS-2026-000043.pdf"
-    )
-
-
-# Query counts --------------------------------------------------------------------------------
-
-
-def fill(world, rows: int) -> None:
-    """``rows`` more teams supervised by the supervisor, each with a certified member who has hours pending."""
-    for _ in range(rows):
-        person = LearnerFactory()
-        team = TeamFactory()
-        team.supervisors.add(world.supervisor)
-        team.members.add(person)
-        issue(person, world.program)
-        submit_hours(person)
-
-
-# Every admin request also loads the device that verified the session (two-factor authentication).
-TWO_FACTOR_CHECK = 1
-
-
-@pytest.mark.parametrize("rows", [2, 10])
-@pytest.mark.parametrize(
-    ("role", "url", "listed", "bound"),
-    [
-        ("admin", ISSUED, "object_list", 10 + TWO_FACTOR_CHECK),
-        ("admin", ISSUED + "?status=valid&q=PSS", "object_list", 10 + TWO_FACTOR_CHECK),
-        ("admin", AUDIT_LOG, "object_list", 9 + TWO_FACTOR_CHECK),
-        ("supervisor", REVIEW, "rows", 13 + TWO_FACTOR_CHECK),
-        ("admin", REVIEW, "rows", 9 + TWO_FACTOR_CHECK),
-        ("supervisor", TEAMS, "teams", 13 + TWO_FACTOR_CHECK),
-        ("admin", TEAMS, "teams", 9 + TWO_FACTOR_CHECK),
-    ],
-)
-def test_listings_make_a_fixed_number_of_queries(
-    client, world, django_assert_max_num_queries, rows, role, url, listed, bound
-):
-    """The bound is the same for 2 rows as for 10: a query per row would break it."""
-    fill(world, rows)
-    login(client, getattr(world, role))
-    client.get(url)  # the first admin page of a session also creates the user's Wagtail profile
-    with django_assert_max_num_queries(bound):
-        response = client.get(url)
-    assert len(response.context[listed]) > rows

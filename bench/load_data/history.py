@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from certificates.ce.models import CECredit
+from certificates.issuance.dates import add_months
 from certificates.issuance.models import Certificate, CertificateEvent, SerialCounter
-from certificates.issuance.services import add_months
 from certificates.tracking.models import Assignment
 
 from .data import BATCH, EXTERNAL_TRAINING, SYSTEM

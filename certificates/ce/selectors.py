@@ -17,9 +17,9 @@ from django.utils import timezone
 from cms.access import may_see_person, person_records
 from courses.models import CECategory
 
+from ..issuance.dates import add_months
 from ..issuance.models import Certificate, Program, ProgramCourse
 from ..issuance.requirements import Requirements, program_requirements
-from ..issuance.services import add_months
 from .models import CECredit
 
 

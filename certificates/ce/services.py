@@ -17,10 +17,11 @@ from cms.access import may_see_person
 from courses.models import CoursePage
 from courses.selectors import course_completions
 
+from ..issuance.dates import add_months
 from ..issuance.models import Certificate, Program
 from ..issuance.requirements import program_requirements
 from ..issuance.selectors import programs_for_issuing
-from ..issuance.services import CertificateRefused, add_months, certificate_issue, certificate_supersede
+from ..issuance.services import CertificateRefused, certificate_issue, certificate_supersede
 from .audit import credit_review_audit
 from .models import CECredit
 from .selectors import renewal_progress

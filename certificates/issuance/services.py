@@ -9,7 +9,6 @@ program, so two simultaneous triggers produce one certificate.
 
 from __future__ import annotations
 
-import calendar
 import logging
 from datetime import date, datetime, timedelta
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from cms.task_retry import task_failure_record
 
 from .audit import certificate_audit, program_change_audit
+from .dates import add_months
 from .models import Certificate, CertificateEvent, ExpiryReminder, Program, SerialCounter
 from .selectors import program_facts, program_rules
 from .tasks import certificate_email_issued, certificate_email_reminder, certificate_render_pdf
@@ -33,13 +33,6 @@ REMINDER_DAYS = (90, 30, 7)
 
 class CertificateRefused(Exception):
     """An action that does not apply to this certificate, with a message for the person who asked."""
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it is shorter (Jan 31 + 1 month = Feb 28/29)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def _actor_name(actor) -> str:

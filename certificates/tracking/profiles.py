@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from assessments.models import Attempt, Competency
 
+from ..issuance.dates import add_months
 from ..issuance.models import Certificate
-from ..issuance.services import add_months
 from .status_rows import STATUSES, status_rows
 
 # Below this share of the points, a competency without a mastery threshold is marked for attention.

@@ -9,8 +9,9 @@ from django.utils import timezone
 from certificates.ce.models import CECredit
 from certificates.ce.selectors import renewal_progress
 from certificates.ce.services import certificate_renew, credit_review, credit_submit, learner_certificates_check
+from certificates.issuance.dates import add_months
 from certificates.issuance.models import Certificate, RenewalMinimum
-from certificates.issuance.services import CertificateRefused, add_months, certificate_issue
+from certificates.issuance.services import CertificateRefused, certificate_issue
 from tests.auth import verified
 from tests.factories import LearnerFactory, SupervisorFactory, TeamFactory, build_course, build_program, ce_category
 

@@ -17,11 +17,11 @@ from certificates.ce.models import CECredit
 from certificates.ce.services import certificate_renew, learner_certificates_check
 from certificates.documents.pdf import certificate_data
 from certificates.documents.rendering import body_html
+from certificates.issuance.dates import add_months
 from certificates.issuance.models import Certificate, CertificateEvent, ProgramHours
 from certificates.issuance.selectors import certificate_by_code
 from certificates.issuance.services import (
     CertificateRefused,
-    add_months,
     certificate_issue,
     certificate_reissue,
     certificate_revoke,

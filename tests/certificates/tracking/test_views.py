@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Attempt, Competency
+from certificates.issuance.dates import add_months
 from certificates.issuance.models import Certificate
-from certificates.issuance.services import add_months, certificate_issue
+from certificates.issuance.services import certificate_issue
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

@@ -2,9 +2,9 @@
 
 A person with admin access proves who they are twice: their password, then a six-digit code from an
 authenticator app (TOTP, django-otp's ``TOTPDevice``) or one of ten single-use recovery codes (a
-``StaticDevice``). ``AdminTwoFactorMiddleware`` sends anyone whose session is not yet verified from
-every admin page to the set-up page (no confirmed app yet) or to the verify page, and back to where
-they were going afterwards. Learners have no admin access and never see any of this.
+``StaticDevice``). ``AdminTwoFactorMiddleware`` (in ``enforcement.py``) sends anyone whose session is
+not yet verified from every admin page to the set-up page (no confirmed app yet) or to the verify
+page, and back to where they were going afterwards. Learners have no admin access and never see any of this.
 
 Wrong codes are throttled by django-otp: after n wrong codes in a row, the next try must wait
 2^(n-1) seconds. The wait covers the person, not one device: while either their app or their

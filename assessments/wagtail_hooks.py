@@ -11,7 +11,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, SnippetViewSet
 
-from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
+from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 
 from . import audit, privacy
 from .admin_views import GiftImportView, QuizStatisticsView

@@ -63,7 +63,7 @@ def seed() -> None:
     from certificates.issuance.models import Program, ProgramHours
     from certificates.issuance.services import certificate_issue
     from cms.models import User
-    from cms.services import site_home_ensure
+    from cms.site.services import site_home_ensure
     from courses.models import CECategory
     from courses.services import catalog_ensure
 

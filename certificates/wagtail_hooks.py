@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
+from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 
 from . import privacy
 from .ce.hooks import HoursReviewViewSet

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 
 from assessments.selectors import QuizStatus, first_passes, quiz_statuses
-from cms.access import staff_verified
+from cms.people.access import staff_verified
 
 from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage, Reflection
 

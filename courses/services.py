@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page
 
-from cms.roles import TRAINERS
+from cms.people.roles import TRAINERS
 
 from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, Reflection
 from .signals import lesson_completed

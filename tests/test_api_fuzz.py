@@ -32,7 +32,7 @@ from assessments.services import attempt_start, attempt_submit
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_issue
 from certificates.tracking.models import Assignment
-from cms.tokens import api_token_create
+from cms.security.api_tokens.services import api_token_create
 from tests.factories import (
     LearnerFactory,
     SupervisorFactory,

@@ -18,7 +18,7 @@ from certificates.issuance.models import Program
 from certificates.issuance.selectors import program_facts
 from certificates.management.commands.load_demo import DEFAULT_PASSWORD
 from cms.models import Team
-from cms.roles import LEARNERS, SUPERVISORS
+from cms.people.roles import LEARNERS, SUPERVISORS
 from courses.models import Enrollment, LessonCompletion, LessonPage, ModulePage
 
 from .data import BATCH, EMAIL_DOMAIN, FIRST_NAMES, LAST_NAMES, PROFILES, REGIONS, TEAM_PREFIX, dates_as_given

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from cms.access import may_see_person, person_records
+from cms.people.access import may_see_person, person_records
 from courses.models import CECategory
 
 from ..issuance.dates import add_months

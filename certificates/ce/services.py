@@ -13,7 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from cms.access import may_see_person
+from cms.people.access import may_see_person
 from courses.models import CoursePage
 from courses.selectors import course_completions
 

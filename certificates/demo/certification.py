@@ -17,7 +17,7 @@ from assessments import services as quiz_services
 from assessments.freezing import version_from_snapshot
 from assessments.models import Attempt, Quiz
 from assessments.scoring import BRANCHING, REFLECTION, best_response
-from cms.access import server_side
+from cms.people.access import server_side
 from courses.models import CECategory, CourseHours, CoursePage, LessonCompletion, ModulePage
 from courses.selectors import course_outline
 from courses.services import enrollment_create, lesson_complete

@@ -9,8 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.navigation import HOOK_NAME as NAV_HOOK
-from cms.navigation import NavItem
+from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
 from . import admin_views, audit
 from .models import Program
@@ -21,7 +20,7 @@ from .services import program_version_bump
 RULES_BEFORE_EDIT = "_rules_before_edit"
 
 
-@hooks.register(NAV_HOOK)
+@hooks.register(NAVIGATION_HOOK)
 def my_certificates_nav_item(request):
     if not request.user.is_authenticated:
         return None

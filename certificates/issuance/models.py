@@ -26,7 +26,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from cms.names import name_for_print
+from cms.people.names import name_for_print
 from courses.models import CECategory, CoursePage
 
 from ..documents.models import CertificateTemplate

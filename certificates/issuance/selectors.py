@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
-from cms.access import may_see_person
-from cms.task_retry import unresolved_failures
+from cms.ops.tasks.retry import unresolved_failures
+from cms.people.access import may_see_person
 
 from .models import Certificate, Program, ProgramCourse, ProgramHours, RenewalMinimum
 from .tasks import certificate_render_pdf

@@ -17,7 +17,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cms.task_retry import task_failure_record
+from cms.ops.tasks.retry import task_failure_record
 
 from .audit import certificate_audit, program_change_audit
 from .dates import add_months

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from cms.task_retry import with_retries
+from cms.ops.tasks.retry import with_retries
 
 from .files import certificate_pdf_render
 from .models import Certificate, CertificateEvent

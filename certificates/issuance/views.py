@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from cms.ratelimit import rate_limited
+from cms.security.ratelimit import rate_limited
 
 from ..documents import credentials
 from ..documents.selectors import credential_data

@@ -15,9 +15,9 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.access import has_role, is_administrator, visible_people, visible_teams
 from cms.models import Team
-from cms.roles import SUPERVISORS, TRAINERS
+from cms.people.access import has_role, is_administrator, visible_people, visible_teams
+from cms.people.roles import SUPERVISORS, TRAINERS
 from courses.selectors import course_completions
 
 from ..issuance.models import Certificate

@@ -11,7 +11,7 @@ from datetime import date
 from django_tasks import task
 
 from cms.models import User
-from cms.task_retry import with_retries
+from cms.ops.tasks.retry import with_retries
 
 from .emails import due_reminder_email
 from .models import Assignment

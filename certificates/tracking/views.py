@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Attempt
-from cms.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
+from cms.people.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
 from cms.site.admin_pages import AdminPageView, PersonPageMixin, anyone
 from courses.selectors import learner_courses
 

@@ -83,8 +83,8 @@ def build_world() -> World:
     from certificates.issuance.services import certificate_issue
     from certificates.tracking.services import assignment_create
     from cms.models import TaskFailure
-    from cms.services import site_home_ensure
-    from cms.tokens import api_token_create
+    from cms.security.api_tokens.services import api_token_create
+    from cms.site.services import site_home_ensure
     from courses.models import CourseCatalogPage
     from courses.services import catalog_ensure, enrollment_create, lesson_complete, reflection_save
 

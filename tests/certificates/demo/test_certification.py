@@ -8,8 +8,8 @@ from certificates.ce.models import CECredit
 from certificates.issuance.models import Certificate, CertificateEvent, Program
 from certificates.tracking.models import Assignment
 from certificates.tracking.status_rows import status_rows
-from cms.access import visible_people
 from cms.models import Team
+from cms.people.access import visible_people
 from tests.auth import verified
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from wagtail.models import APIToken
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_issue
 from certificates.tracking.models import Assignment
-from cms.tokens import api_token_create, api_token_revoke
+from cms.security.api_tokens.services import api_token_create, api_token_revoke
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

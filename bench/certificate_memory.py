@@ -26,8 +26,8 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from bench.certificate_render import CERTIFICATE  # noqa: E402
-from certificates.pdf import local_files  # noqa: E402
-from certificates.rendering import certificate_html, render_pdf  # noqa: E402
+from certificates.documents.pdf import local_files  # noqa: E402
+from certificates.documents.rendering import certificate_html, render_pdf  # noqa: E402
 
 WARMUPS = 20
 RENDERS = int(os.environ.get("BENCH_MEMORY_RENDERS", "500"))

@@ -31,8 +31,8 @@ import weasyprint  # noqa: E402
 from weasyprint.text.ffi import harfbuzz_subset  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from certificates.pdf import local_files  # noqa: E402
-from certificates.rendering import CertificateData, certificate_html, render_pdf  # noqa: E402
+from certificates.documents.pdf import local_files  # noqa: E402
+from certificates.documents.rendering import CertificateData, certificate_html, render_pdf  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_RENDER_ROUNDS", "30"))
 WARMUPS = 3

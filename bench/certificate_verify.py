@@ -59,8 +59,9 @@ def seed() -> None:
     django.setup()
     from decimal import Decimal
 
-    from certificates.models import CertificateTemplate, Program, ProgramHours
-    from certificates.services import certificate_issue
+    from certificates.documents.models import CertificateTemplate
+    from certificates.issuance.models import Program, ProgramHours
+    from certificates.issuance.services import certificate_issue
     from cms.models import User
     from cms.site.services import site_home_ensure
     from courses.models import CECategory
@@ -128,6 +129,16 @@ def manage(env: dict, *args: str) -> str:
     )
     if done.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def load_data(env: dict, *args: str) -> str:
+    """``python -m bench.load_data`` with these arguments (load-test data); returns what it printed."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.load_data", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"bench.load_data {' '.join(args)} failed:\n{done.stderr}")
     return done.stdout
 
 

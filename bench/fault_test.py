@@ -154,8 +154,9 @@ def check_saved() -> None:
 def issue() -> None:
     """Issue certificates to up to N learners who have earned one and have none; their ids."""
     _django()
-    from certificates.models import Certificate
-    from certificates.services import learner_certificates_check, programs_for_issuing
+    from certificates.ce.services import learner_certificates_check
+    from certificates.issuance.models import Certificate
+    from certificates.issuance.selectors import programs_for_issuing
     from cms.models import User
 
     wanted = int(sys.argv[2])
@@ -173,7 +174,7 @@ def issue() -> None:
             break
     if len(issued) < wanted:
         # Nobody left who has earned one: queue the PDF of certificates that have none yet instead.
-        from certificates.tasks import certificate_render_pdf
+        from certificates.issuance.tasks import certificate_render_pdf
 
         for pk in (
             Certificate.objects.filter(pdf="").order_by("-pk").values_list("pk", flat=True)[: wanted - len(issued)]
@@ -188,7 +189,7 @@ def tables() -> None:
     _django()
     from django_tasks_db.models import DBTaskResult
 
-    from certificates.models import Certificate
+    from certificates.issuance.models import Certificate
 
     print(json.dumps({"tasks": DBTaskResult._meta.db_table, "certificates": Certificate._meta.db_table}))
 

@@ -2,7 +2,7 @@
 
 Not part of the test suite. Uses (and keeps, for the next run) the PostgreSQL database
 ``pss_load_bench`` at 127.0.0.1:5432 as user postgres: created the first time with the
-production settings' migrations, the demo (`load_demo`) and `generate_load_data --learners 10000
+production settings' migrations, the demo (`load_demo`) and `python -m bench.load_data --learners 10000
 --teams 200` under the development settings, which allow demo content; later runs only migrate
 it (BENCH_LOAD_FRESH=1 builds it again). Skipped when PostgreSQL does not answer.
 
@@ -51,6 +51,7 @@ from bench.certificate_verify import (
     cpu_seconds,
     free_port,
     gunicorn,
+    load_data,
     manage,
     production_env,
     stop,
@@ -126,11 +127,11 @@ def database(env: dict) -> tuple[str, str] | None:
     env = {**env, "DATABASE_URL": url}
     manage(env, "migrate", "--no-input", "-v", "0")
     if fresh:
-        print(f"Building the data set in {DATABASE}: load_demo, generate_load_data --learners {LEARNERS} ...")
+        print(f"Building the data set in {DATABASE}: load_demo, bench.load_data --learners {LEARNERS} ...")
         loading = {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DJANGO_DEBUG": "0"}
         started = time.perf_counter()
         manage(loading, "load_demo")
-        manage(loading, "generate_load_data", "--learners", str(LEARNERS), "--teams", str(TEAMS))
+        load_data(loading, "--learners", str(LEARNERS), "--teams", str(TEAMS))
         print(f"  built in {time.perf_counter() - started:.0f}s")
     return url, version
 
@@ -184,8 +185,8 @@ def seed() -> None:
 
     from assessments.models import Quiz
     from bench.sessions import signed_in_session
-    from certificates.demo import PROGRAM_NAME
-    from certificates.models import Program
+    from certificates.demo.certification import PROGRAM_NAME
+    from certificates.issuance.models import Program
     from cms.models import Team, User
     from courses.models import LessonPage, ModulePage
 

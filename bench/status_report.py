@@ -2,7 +2,7 @@
 
 Creates a scratch PostgreSQL database (127.0.0.1:5432, user postgres; skipped when the server
 does not answer), migrates it and collects static files with the production settings, then loads
-the demo (`load_demo`) and `generate_load_data --learners 10000 --teams 200` with the development
+the demo (`load_demo`) and `python -m bench.load_data --learners 10000 --teams 200` with the development
 settings, which allow demo content. It serves the site with gunicorn (production settings, 2 sync
 workers, DATABASE_CONN_MAX_AGE=60) and, after a warm-up, requests each URL one request at a time:
 the status report's first page as an administrator and as the supervisor of a 50-person team, that
@@ -26,7 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.certificate_verify import ROOT, children, free_port, gunicorn, manage, production_env, scratch_database
+from bench.certificate_verify import (
+    ROOT,
+    children,
+    free_port,
+    gunicorn,
+    load_data,
+    manage,
+    production_env,
+    scratch_database,
+)
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
 TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
@@ -145,7 +154,7 @@ def main() -> bool:
             manage(loading, "load_demo")
             demo_seconds = time.perf_counter() - started
             started = time.perf_counter()
-            summary = manage(loading, "generate_load_data", "--learners", str(LEARNERS), "--teams", str(TEAMS))
+            summary = load_data(loading, "--learners", str(LEARNERS), "--teams", str(TEAMS))
             generate_seconds = time.perf_counter() - started
             seeded = json.loads(
                 subprocess.check_output(
@@ -181,7 +190,7 @@ def main() -> bool:
         f"Supervisor tracking: {LEARNERS:,} learners in {TEAMS} teams, {vendor}, production settings, gunicorn "
         f"2 sync workers, DATABASE_CONN_MAX_AGE=60, {REQUESTS} sequential requests per URL after {WARMUP} warm-up"
     )
-    print(f"  load_demo {demo_seconds:.0f}s, generate_load_data {generate_seconds:.0f}s")
+    print(f"  load_demo {demo_seconds:.0f}s, bench.load_data {generate_seconds:.0f}s")
     print("  " + "\n  ".join(line for line in summary.splitlines() if line.startswith("  ")))
     print(f"  load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after\n")
     print("| URL | p50 ms | p95 ms | p99 ms | requests/s | KB | p95 under 300 ms |")

@@ -20,9 +20,11 @@ from django.db.models import Prefetch, Q
 from cms.models import AuditLogEntry
 from cms.privacy.personal_data import KEEP, Erasure, PersonalDataSection
 
-from .assignments import learner_assignments
-from .models import Assignment, CECredit, Certificate, CertificateEvent, DueReminder, ExpiryReminder
-from .services import certificate_revoke
+from .ce.models import CECredit
+from .issuance.models import Certificate, CertificateEvent, ExpiryReminder
+from .issuance.services import certificate_revoke
+from .tracking.models import Assignment, DueReminder
+from .tracking.selectors import learner_assignments
 
 SECTION = "certification"
 REVOKED_REASON = "The holder's account was deleted at their request."

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from .issuance import views
 
 urlpatterns = [
     path("verify/", views.verify_search, name="certificate-verify-search"),

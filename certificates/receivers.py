@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from assessments.signals import attempt_submitted
 from courses.signals import lesson_completed
 
-from .services import learner_certificates_check
+from .ce.services import learner_certificates_check
 
 
 def _check_after_commit(user) -> None:

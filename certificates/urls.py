@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from .ce import views as ce_views
+from .issuance import views as issuance_views
 
 urlpatterns = [
-    path("", views.my_certificates, name="my-certificates"),
-    path("hours/", views.ce_ledger, name="ce-ledger"),
-    path("hours/<int:credit_id>/evidence/", views.credit_evidence, name="ce-evidence"),
-    path("<str:serial>/pdf/", views.certificate_pdf, name="certificate-pdf"),
-    path("<str:serial>/credential/", views.certificate_credential, name="certificate-credential"),
+    path("", ce_views.my_certificates, name="my-certificates"),
+    path("hours/", ce_views.ce_ledger, name="ce-ledger"),
+    path("hours/<int:credit_id>/evidence/", ce_views.credit_evidence, name="ce-evidence"),
+    path("<str:serial>/pdf/", issuance_views.certificate_pdf, name="certificate-pdf"),
+    path("<str:serial>/credential/", issuance_views.certificate_credential, name="certificate-credential"),
 ]

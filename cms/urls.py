@@ -55,7 +55,7 @@ account_patterns = [
 api_v1_patterns = [
     path("", include("courses.api.urls")),
     path("", include("assessments.api.urls")),
-    path("", include("certificates.api.urls")),
+    path("", include("certificates.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

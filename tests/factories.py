@@ -283,7 +283,8 @@ def build_program(
     """A program requiring ``courses``, with a plain template, CE hours and an optional renewal rule."""
     from decimal import Decimal
 
-    from certificates.models import CertificateTemplate, Program, ProgramCourse, ProgramHours, RenewalMinimum
+    from certificates.documents.models import CertificateTemplate
+    from certificates.issuance.models import Program, ProgramCourse, ProgramHours, RenewalMinimum
 
     template = CertificateTemplate.objects.create(name=f"Template {uuid.uuid4().hex[:6]}")
     program = Program.objects.create(

@@ -29,8 +29,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from assessments.services import attempt_start, attempt_submit
-from certificates.models import Assignment, Certificate
-from certificates.services import certificate_issue
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue
+from certificates.tracking.models import Assignment
 from cms.security.api_tokens.services import api_token_create
 from tests.factories import (
     LearnerFactory,

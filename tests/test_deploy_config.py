@@ -18,9 +18,10 @@ from django.core.management import call_command
 from storages.backends.s3 import S3Storage
 from weasyprint.urls import URLFetchingError
 
-from certificates.models import CECredit, Certificate
-from certificates.rendering import LocalFiles
-from certificates.services import certificate_issue
+from certificates.ce.models import CECredit
+from certificates.documents.rendering import LocalFiles
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue
 from cms.settings.object_storage import object_storages
 from tests.factories import build_program, ce_category
 

@@ -41,7 +41,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Attempt, Competency, Quiz
-from certificates.models import Certificate, CertificateEvent
+from certificates.issuance.models import Certificate, CertificateEvent
 from courses.models import Enrollment, LessonCompletion
 from tests.concurrency import needs_postgres  # noqa: F401 - an autouse fixture
 from tests.factories import (
@@ -69,7 +69,10 @@ FAILS = {0}  # learners who answer wrongly and do not pass
 DOUBLE = {1, 2, 3}  # learners who start and submit on both servers at once
 RIGHT, WRONG = "Say no kindly and look for resources together", "Lend a little, just this once"
 TIMEOUT = 30
-RENDER_TASK, EMAIL_TASK = "certificates.tasks.certificate_render_pdf", "certificates.tasks.certificate_email_issued"
+RENDER_TASK, EMAIL_TASK = (
+    "certificates.issuance.tasks.certificate_render_pdf",
+    "certificates.issuance.tasks.certificate_email_issued",
+)
 
 
 @pytest.fixture

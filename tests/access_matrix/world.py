@@ -79,8 +79,9 @@ class World:
 def build_world() -> World:
     from assessments.models import Competency
     from assessments.services import attempt_start, attempt_submit
-    from certificates.assignments import assignment_create
-    from certificates.services import certificate_issue, credit_submit
+    from certificates.ce.services import credit_submit
+    from certificates.issuance.services import certificate_issue
+    from certificates.tracking.services import assignment_create
     from cms.models import TaskFailure
     from cms.security.api_tokens.services import api_token_create
     from cms.site.services import site_home_ensure
@@ -142,7 +143,7 @@ def build_world() -> World:
     # An administrator's concerns: supervisor A's authenticator app, and a failed background task.
     confirmed_app_device(supervisor_a)
     task_failure = TaskFailure.objects.create(
-        task_path="certificates.tasks.certificate_email_issued",
+        task_path="certificates.issuance.tasks.certificate_email_issued",
         args={"args": [certificate.pk], "kwargs": {}},
         args_key="matrix",
         subject=f"Certificate {certificate.serial}",

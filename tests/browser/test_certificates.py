@@ -17,8 +17,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from assessments.models import Attempt, Quiz
-from certificates.demo import quiz_pass
-from certificates.models import Certificate
+from certificates.demo.certification import quiz_pass
+from certificates.issuance.models import Certificate
 from courses.models import ModulePage
 from courses.selectors import course_outline
 from courses.services import enrollment_create, lesson_complete

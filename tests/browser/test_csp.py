@@ -19,7 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Quiz
-from certificates.models import CertificateTemplate
+from certificates.documents.models import CertificateTemplate
 from courses.models import CECategory, LessonPage
 from tests.browser.conftest import DEMO_LEARNER, TIMEOUT_MS
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from certificates.models import Certificate
+from certificates.issuance.models import Certificate
 from tests.concurrency import needs_postgres  # noqa: F401 - an autouse fixture: skips on SQLite
 from tests.factories import LearnerFactory, build_course, build_program, complete_course
 

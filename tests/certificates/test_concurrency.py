@@ -12,8 +12,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from certificates import services
-from certificates.models import CECredit, Certificate, CertificateEvent, ExpiryReminder
+from certificates.ce import services as ce_services
+from certificates.ce.models import CECredit
+from certificates.issuance import services
+from certificates.issuance.models import Certificate, CertificateEvent, ExpiryReminder
 from courses.models import CourseHours, Enrollment, LessonCompletion
 from tests.concurrency import needs_postgres, race  # noqa: F401 - needs_postgres is an autouse fixture
 from tests.factories import LearnerFactory, build_course, build_program, ce_category, course_lessons
@@ -27,7 +29,7 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _no_pdf_rendering(monkeypatch):
     """Rendering is not what races here; leaving it out keeps these tests quick."""
-    monkeypatch.setattr("certificates.tasks.certificate_pdf_render", lambda certificate, **kwargs: b"")
+    monkeypatch.setattr("certificates.issuance.tasks.certificate_pdf_render", lambda certificate, **kwargs: b"")
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def test_simultaneous_issues_for_one_person_create_one_certificate(program, mail
 def test_simultaneous_checks_for_one_person_issue_once_and_record_hours_once(program, small_course, mailoutbox):
     learner = LearnerFactory()
     completed_without_triggers(learner, small_course)
-    results, errors = race(lambda: services.learner_certificates_check(user=learner))
+    results, errors = race(lambda: ce_services.learner_certificates_check(user=learner))
     assert errors == []
     assert Certificate.objects.filter(user=learner, program=program).count() == 1
     assert sum(len(result.issued) for result in results) == 1
@@ -101,7 +103,7 @@ def test_two_reminder_jobs_at_once_send_one_reminder(program, mailoutbox):
 def test_simultaneous_course_hours_records_keep_one_row_per_category(small_course):
     learner = LearnerFactory()
     completed_without_triggers(learner, small_course)
-    _, errors = race(lambda: services.course_credits_record(user=learner))
+    _, errors = race(lambda: ce_services.course_credits_record(user=learner))
     assert errors == []
     rows = CECredit.objects.filter(user=learner).values_list("course", "category__name", "hours")
     assert sorted(rows) == [(small_course.pk, "Ethics", Decimal(2)), (small_course.pk, "Peer-specific", Decimal(3))]

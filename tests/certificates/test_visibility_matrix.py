@@ -87,7 +87,7 @@ def test_an_administrator_sees_everyone(client, teams):
 
 
 def test_the_csv_export_built_in_small_batches_holds_the_same_rows(client, teams, monkeypatch):
-    from certificates import report_views
+    from certificates.tracking import report_views
 
     teams["mine"].members.add(*LearnerFactory.create_batch(4))
     client.force_login(teams["supervisor"])

@@ -13,7 +13,7 @@ so credentials it signed still verify. Never drop a retired key while its creden
 from django.core.management.base import BaseCommand
 from joserfc.jwk import OKPKey
 
-from certificates.credentials import key_from_pem
+from certificates.documents.credentials import key_from_pem
 
 
 class Command(BaseCommand):

@@ -6,8 +6,9 @@ Safe to run at any time and as often as wanted: it issues nothing twice.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.models import Program
-from certificates.services import learner_certificates_check, programs_for_issuing
+from certificates.ce.services import learner_certificates_check
+from certificates.issuance.models import Program
+from certificates.issuance.selectors import programs_for_issuing
 
 
 class Command(BaseCommand):

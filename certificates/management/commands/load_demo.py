@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo.quizzes import load_quizzes, quiz_create_from_data
-from cms.people.demo import DEMO_ACCOUNTS, demo_accounts_ensure
+from cms.models import Team
+from cms.people.demo import DEMO_ACCOUNTS, DEMO_TEAM, demo_accounts_ensure
 from cms.people.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.site.services import site_home_ensure
 from courses.demo.curriculum import course_create_from_curriculum, load_curriculum
@@ -12,7 +13,8 @@ from courses.models import ModulePage
 from courses.selectors import course_outline
 from courses.services import catalog_ensure, enrollment_create, lesson_complete
 
-from ...demo import demo_certification_ensure
+from ...demo.certification import demo_certification_ensure
+from ...tracking.services import team_members_enroll
 
 DEFAULT_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password, refused in production
 ROLE_LABELS = {LEARNERS: "Learner", TRAINERS: "Trainer", SUPERVISORS: "Supervisor", "admin": "Administrator"}
@@ -45,6 +47,8 @@ class Command(BaseCommand):
                 module.quiz = quiz
                 module.save_revision().publish()
         users = demo_accounts_ensure(password=password)
+        # The demo team's people take on whatever work is already assigned to the team.
+        team_members_enroll(team=Team.objects.get(name=DEMO_TEAM))
         if created:
             lessons = [entry.lesson for entry in course_outline(course=course, user=users[LEARNER_EMAIL]).lessons]
             for email, done in DEMO_PROGRESS.items():

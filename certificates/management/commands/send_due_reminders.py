@@ -4,8 +4,8 @@ Run it daily from cron or a scheduler, e.g. ``30 6 * * * manage.py send_due_remi
 Running it twice, or from two machines at once, sends nothing twice.
 """
 
-from certificates.assignments import due_reminders_send
 from certificates.management.reminders import ReminderCommand
+from certificates.tracking.services import due_reminders_send
 
 
 class Command(ReminderCommand):

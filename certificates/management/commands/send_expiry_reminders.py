@@ -4,8 +4,8 @@ Run it daily from cron or a scheduler, e.g. ``15 6 * * * manage.py send_expiry_r
 Running it twice, or from two machines at once, sends nothing twice.
 """
 
+from certificates.issuance.services import expiry_reminders_send
 from certificates.management.reminders import ReminderCommand
-from certificates.services import expiry_reminders_send
 
 
 class Command(ReminderCommand):

@@ -9,8 +9,8 @@ rendered (the background task has not run yet) is reported but is not a failure.
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates import credentials
-from certificates.integrity import certificate_integrity, current_certificates
+from certificates.documents import credentials
+from certificates.issuance.integrity import certificate_integrity, current_certificates
 
 
 class Command(BaseCommand):

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from certificates.services import (
+from certificates.ce.services import credit_review, credit_submit
+from certificates.issuance.services import (
     certificate_issue,
     certificate_reissue,
     certificate_revoke,
     certificate_unrevoke,
-    credit_review,
-    credit_submit,
+    program_save,
 )
 from cms.audit.log import describe_change
 from cms.models import AuditLogEntry
@@ -183,13 +183,13 @@ def test_reviewing_ce_hours_is_logged(db):
 
 def test_a_change_to_a_programs_requirements_is_logged_with_the_version(admin, program, catalog):
     program.validity_months = 12
-    program.save()
+    program_save(program)
     entry = only_entry("pss.program.requirements", program)
     assert entry.data["before"] == {"validity_months": 24, "version": 1}
     assert entry.data["after"] == {"validity_months": 12, "version": 2}
 
     program.description = "Wording only."
-    program.save()
+    program_save(program)
     assert len(entries("pss.program.requirements")) == 1
 
 

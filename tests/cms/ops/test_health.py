@@ -17,7 +17,7 @@ def queue_task(*, waited: timedelta = timedelta(0), status: str = "READY") -> DB
     task = DBTaskResult.objects.create(
         status=status,
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="certificates.tasks.render_certificate_pdf",
+        task_path="certificates.issuance.tasks.render_certificate_pdf",
         backend_name="default",
         queue_name="default",
         run_after=timezone.now() - timedelta(seconds=1),

@@ -20,8 +20,11 @@ from django.utils import timezone
 
 from assessments.models import Attempt, Response
 from assessments.services import attempt_answer, attempt_start, attempt_submit
-from certificates.models import Assignment, CECredit, Certificate, DueReminder
-from certificates.services import certificate_issue, credit_submit
+from certificates.ce.models import CECredit
+from certificates.ce.services import credit_submit
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_issue
+from certificates.tracking.models import Assignment, DueReminder
 from cms.models import AuditLogEntry
 from cms.privacy.personal_data import personal_data_erase
 from courses.models import Enrollment, LessonCompletion, Reflection

@@ -16,8 +16,8 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.models import Collection
 
-from certificates.forms import CECreditForm
-from certificates.models import CECredit
+from certificates.ce.forms import CECreditForm
+from certificates.ce.models import CECredit
 from tests.factories import AdminFactory, ce_category
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,0 @@
-from django.urls import include, path
-
-from . import views
-
-urlpatterns = [
-    path("verify/<str:code>/", views.Verify.as_view(), name="api-verify"),
-    path("me/certificates/", views.MyCertificates.as_view(), name="api-my-certificates"),
-    path("", include("certificates.api.tracking_urls")),
-]

@@ -1,0 +1,42 @@
+"""Admin for the CE hours ledger: "CE hours to review", with how many entries wait, and its audit actions."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.ui.sidebar import LinkMenuItem
+
+from ..issuance.hooks import AllowedMenuItem, CertificationViewSet
+from . import admin_views, audit
+from .selectors import credits_to_review
+
+
+class PendingCountMenuItem(AllowedMenuItem):
+    """Says how many entries wait for this reviewer, e.g. "CE hours to review (3)"."""
+
+    def render_component(self, request):
+        pending = credits_to_review(reviewer=request.user).count()
+        label = f"{self.label} ({pending})" if pending else self.label
+        return LinkMenuItem(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname, attrs=self.attrs
+        )
+
+
+class HoursReviewViewSet(CertificationViewSet):
+    name = "ce_hours_review"
+    url_prefix = "ce-hours-review"
+    icon = "tasks"
+    menu_label = gettext_lazy("CE hours to review")
+    menu_item_class = PendingCountMenuItem
+    index_view_class = admin_views.HoursReviewView
+
+    def get_urlpatterns(self):
+        view = self.index_view_class
+        return [
+            path("", view.as_view(http_method_names=["get"]), name="index"),
+            path("<int:credit_id>/", view.as_view(http_method_names=["post"]), name="decide"),
+        ]
+
+
+@hooks.register("register_log_actions")
+def audit_log_actions(actions):
+    audit.register_audit_actions(actions)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("verify/<str:code>/", views.Verify.as_view(), name="api-verify"),
+    path("me/certificates/", views.MyCertificates.as_view(), name="api-my-certificates"),
+]

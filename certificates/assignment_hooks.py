@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from courses.hooks import MY_LEARNING_PANEL_HOOK
+from courses.progress.hooks import MY_LEARNING_PANEL_HOOK
 
 from . import assignment_views
 from .assignments import learner_due_items, may_assign

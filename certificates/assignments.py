@@ -28,8 +28,8 @@ from cms.access import has_role, is_administrator, visible_people, visible_teams
 from cms.models import Team
 from cms.roles import SUPERVISORS, TRAINERS
 from courses.models import CoursePage
-from courses.selectors import course_completions
-from courses.services import enrollment_create
+from courses.progress.completion import course_completions
+from courses.progress.services import enrollment_create
 
 from .models import Assignment, Certificate, DueReminder, Program
 

@@ -19,8 +19,8 @@ from assessments.models import Attempt, Quiz
 from assessments.scoring import BRANCHING, REFLECTION, best_response
 from cms.access import server_side
 from courses.models import CECategory, CourseHours, CoursePage, LessonCompletion, ModulePage
-from courses.selectors import course_outline
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.selectors import course_outline
+from courses.progress.services import enrollment_create, lesson_complete
 
 from .assignments import assignment_create
 from .models import (

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from assessments.signals import attempt_submitted
-from courses.signals import lesson_completed
+from courses.progress.signals import lesson_completed
 
 from .services import learner_certificates_check
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from courses.models import CoursePage
-from courses.selectors import course_completions
+from courses.progress.completion import course_completions
 
 from .models import Program
 

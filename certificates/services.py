@@ -21,7 +21,7 @@ from django.utils import timezone
 from cms.access import may_see_person
 from cms.task_retry import task_failure_record
 from courses.models import CoursePage
-from courses.selectors import course_completions
+from courses.progress.completion import course_completions
 
 from .audit import certificate_audit, credit_review_audit
 from .models import (

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.selectors import best_scores
 from cms.access import visible_team_names, visible_teams
 from courses.models import Enrollment
-from courses.selectors import CourseTally, course_structure, course_tallies
+from courses.progress.completion import CourseTally, course_structure, course_tallies
 
 from .models import Assignment, Certificate, Program, ProgramCourse
 from .requirements import required_courses, requirements_from

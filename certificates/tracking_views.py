@@ -17,7 +17,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from assessments.models import Attempt
 from cms.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
-from courses.selectors import learner_courses
+from courses.progress.selectors import learner_courses
 
 from .models import Certificate
 from .profiles import (

@@ -50,7 +50,7 @@ account_patterns = [
 ]
 
 api_v1_patterns = [
-    path("", include("courses.api.urls")),
+    path("", include("courses.progress.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("certificates.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -73,7 +73,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(account_patterns)),
-    path("learn/", include("courses.urls")),
+    path("learn/", include("courses.progress.urls")),
     path("quizzes/", include("assessments.urls")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.public_urls")),

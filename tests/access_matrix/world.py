@@ -84,8 +84,9 @@ def build_world() -> World:
     from cms.models import TaskFailure
     from cms.services import site_home_ensure
     from cms.tokens import api_token_create
+    from courses.catalogue.services import catalog_ensure
     from courses.models import CourseCatalogPage
-    from courses.services import catalog_ensure, enrollment_create, lesson_complete, reflection_save
+    from courses.progress.services import enrollment_create, lesson_complete, reflection_save
 
     home = site_home_ensure()
     catalog = catalog_ensure(home=home)

@@ -167,7 +167,7 @@ def test_submit_queries_do_not_grow_with_questions(learner_client):
 
 
 def test_course_page_links_the_module_quiz(learner_client, learner, course):
-    from courses import services as course_services
+    from courses.progress import services as course_services
 
     quiz = build_quiz()
     module = course.get_children().first().specific

@@ -28,8 +28,8 @@ from certificates.services import (
     learner_certificates_check,
 )
 from courses.models import CourseHours
-from courses.selectors import course_completions
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.completion import course_completions
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

@@ -8,7 +8,7 @@ from certificates.requirements import program_requirements
 from certificates.services import learner_certificates_check, programs_for_issuing
 from certificates.tracking import status_rows
 from courses.models import LessonCompletion
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.auth import verified
 from tests.factories import (
     LearnerFactory,

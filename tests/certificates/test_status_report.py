@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from assessments.models import Attempt
 from certificates.models import Assignment, Certificate
 from certificates.services import certificate_issue
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

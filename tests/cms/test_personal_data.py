@@ -25,7 +25,7 @@ from certificates.services import certificate_issue, credit_submit
 from cms.models import AuditLogEntry
 from cms.privacy import personal_data_erase
 from courses.models import Enrollment, LessonCompletion, Reflection
-from courses.services import enrollment_create, lesson_complete, reflection_save
+from courses.progress.services import enrollment_create, lesson_complete, reflection_save
 from tests.factories import (
     PASSWORD,
     AdminFactory,

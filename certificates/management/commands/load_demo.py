@@ -7,10 +7,11 @@ from assessments.demo.quizzes import load_quizzes, quiz_create_from_data
 from cms.demo import DEMO_ACCOUNTS, demo_accounts_ensure
 from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.services import site_home_ensure
+from courses.catalogue.services import catalog_ensure
 from courses.demo.curriculum import course_create_from_curriculum, load_curriculum
 from courses.models import ModulePage
-from courses.selectors import course_outline
-from courses.services import catalog_ensure, enrollment_create, lesson_complete
+from courses.progress.selectors import course_outline
+from courses.progress.services import enrollment_create, lesson_complete
 
 from ...demo import demo_certification_ensure
 

@@ -2,8 +2,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 
+from ...catalogue.models import CourseCatalogPage
 from .. import selectors, services
-from ..models import CourseCatalogPage
 from .serializers import CourseSerializer, EnrollmentCreateSerializer, EnrollmentSerializer
 
 

@@ -7,8 +7,8 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
-from courses import blocks
-from courses.blocks import LessonBodyBlock
+from courses.catalogue import blocks
+from courses.catalogue.blocks import LessonBodyBlock
 
 
 def render(block, value, context=None):

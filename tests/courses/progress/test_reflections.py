@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from courses import services
 from courses.models import Reflection
+from courses.progress import services
 from tests.factories import LearnerFactory, course_lessons
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from cms.api import IdField
 
-from ..models import CoursePage
+from ...catalogue.models import CoursePage
 
 
 class CourseSerializer(serializers.Serializer):

@@ -5,8 +5,8 @@ These need PostgreSQL's real concurrent transactions; SQLite serialises writers,
 
 import pytest
 
-from courses import services
 from courses.models import Enrollment, LessonCompletion
+from courses.progress import services
 from tests.concurrency import needs_postgres, race  # noqa: F401 - needs_postgres is an autouse fixture
 from tests.factories import LearnerFactory, course_lessons
 

@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ..catalogue.models import CourseCatalogPage, CoursePage, LessonPage
 from . import selectors, services
 from .hooks import my_learning_panels
-from .models import CourseCatalogPage, CoursePage, LessonPage
 
 
 def _live_lesson(lesson_id: int) -> LessonPage:

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from courses import selectors, services
 from courses.models import Enrollment, LessonCompletion
+from courses.progress import selectors, services
 from tests.factories import LearnerFactory, TrainerFactory, add_lesson, course_lessons
 
 pytestmark = pytest.mark.django_db

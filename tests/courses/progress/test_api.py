@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from courses import services
 from courses.models import Enrollment
+from courses.progress import services
 from tests.factories import course_lessons
 
 pytestmark = pytest.mark.django_db

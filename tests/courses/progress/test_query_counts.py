@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses import services
+from courses.progress import services
 from tests.factories import build_course, course_lessons
 
 pytestmark = pytest.mark.django_db

@@ -6,17 +6,15 @@ to learners and does not count towards progress.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from django.db.models import Count, Max, Q
-from django.db.models.functions import Substr
+from django.db.models import Q
 
-from assessments.selectors import QuizStatus, first_passes, quiz_statuses
+from assessments.selectors import QuizStatus, quiz_statuses
 from cms.access import staff_verified
 
-from .models import CourseCatalogPage, CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage, Reflection
+from ..catalogue.models import CourseCatalogPage, CoursePage, LessonPage, ModulePage
+from .models import Enrollment, LessonCompletion, Reflection
 
 
 @dataclass
@@ -107,7 +105,8 @@ class LessonView:
         return self.progress.enrollment
 
 
-def _under(paths: list[str]) -> Q:
+def under_paths(paths: list[str]) -> Q:
+    """A filter for the pages below any of these tree paths."""
     scope = Q()
     for path in paths:
         scope |= Q(path__startswith=path)
@@ -115,14 +114,14 @@ def _under(paths: list[str]) -> Q:
 
 
 def _visible_modules(course_paths: list[str]) -> list[ModulePage]:
-    return list(ModulePage.objects.live().public().filter(_under(course_paths)).order_by("path"))
+    return list(ModulePage.objects.live().public().filter(under_paths(course_paths)).order_by("path"))
 
 
 def _visible_lessons(modules: list[ModulePage]) -> list[LessonPage]:
     """Live, public lessons in live, public modules: a draft module hides its lessons."""
     if not modules:
         return []
-    return list(LessonPage.objects.live().public().filter(_under([m.path for m in modules])).order_by("path"))
+    return list(LessonPage.objects.live().public().filter(under_paths([m.path for m in modules])).order_by("path"))
 
 
 def _completed_ids(user, lessons) -> set[int]:
@@ -206,6 +205,13 @@ def lesson_course(lesson: LessonPage) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(lesson).first()
 
 
+def lesson_enrollment(*, user, lesson: LessonPage) -> Enrollment | None:
+    """The person's enrollment in the course the lesson belongs to, if they are enrolled."""
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).first()
+
+
 def lesson_access(*, lesson: LessonPage, user) -> str:
     """Whether a person may open a lesson: "ok", "login" (anonymous) or "enroll" (not enrolled).
 
@@ -214,7 +220,7 @@ def lesson_access(*, lesson: LessonPage, user) -> str:
     """
     if not user.is_authenticated:
         return "login"
-    if Enrollment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).exists():
+    if lesson_enrollment(user=user, lesson=lesson) is not None:
         return "ok"
     if staff_verified(user) and lesson.permissions_for_user(user).can_edit():
         return "ok"
@@ -243,129 +249,14 @@ def lesson_view(*, lesson: LessonPage, user) -> LessonView:
     )
 
 
+def lesson_reflection_prompt(*, lesson: LessonPage, block_id: str) -> str | None:
+    """The text of the lesson's reflection prompt with this block id, or None if it has none."""
+    for child in lesson.body:
+        if child.block_type == "reflection" and child.id == block_id:
+            return child.value["prompt"]
+    return None
+
+
 def learner_reflections(*, user):
     """A person's own reflections, newest first. Never anyone else's."""
     return Reflection.objects.filter(user=user, lesson__live=True).select_related("lesson").order_by("-updated_at")
-
-
-@dataclass(frozen=True)
-class CourseTally:
-    """How far one person is through one course: lessons done and module quizzes passed, and when it completed."""
-
-    lessons_done: int
-    lessons: int
-    quizzes_passed: int
-    quizzes: int
-    completed_at: datetime | None  # None until every lesson is done and every quiz passed
-
-    @property
-    def steps_done(self) -> int:
-        return self.lessons_done + self.quizzes_passed
-
-    @property
-    def steps(self) -> int:
-        return self.lessons + self.quizzes
-
-
-@dataclass(frozen=True)
-class CourseStructure:
-    """What completing each course takes: its visible lessons and its modules' live quizzes, by course id."""
-
-    lessons: dict[int, list[int]]
-    quizzes: dict[int, set[int]]
-
-    def lesson_count(self, course_id: int) -> int:
-        return len(self.lessons.get(course_id, ()))
-
-    def quiz_count(self, course_id: int) -> int:
-        return len(self.quizzes.get(course_id, ()))
-
-
-def course_structure(courses: list[CoursePage]) -> CourseStructure:
-    """The visible lessons (live, public, in a live, public module) and live module quizzes of each course (2 queries)."""
-    if not courses:
-        return CourseStructure({}, {})
-    modules = list(ModulePage.objects.live().public().filter(_under([c.path for c in courses])).select_related("quiz"))
-    # Only ids and paths: the lessons' bodies are not needed to know whether they are done.
-    lessons = list(
-        LessonPage.objects.live().public().filter(_under([m.path for m in modules])).only("pk", "path")
-        if modules
-        else []
-    )
-
-    def course_of(path: str) -> int:
-        return next(c.pk for c in courses if path.startswith(c.path))
-
-    by_course: dict[int, list[int]] = defaultdict(list)
-    for lesson in lessons:
-        by_course[course_of(lesson.path)].append(lesson.pk)
-    quizzes: dict[int, set[int]] = defaultdict(set)
-    for module in modules:
-        if module.quiz_id and module.quiz.live:
-            quizzes[course_of(module.path)].add(module.quiz_id)
-    return CourseStructure(dict(by_course), dict(quizzes))
-
-
-def course_tallies(
-    *, people, courses: list[CoursePage], structure: CourseStructure | None = None
-) -> dict[tuple[int, int], CourseTally]:
-    """Each person's tally in each course, keyed by (person id, course id): the one definition of course completion.
-
-    A course is complete when every visible lesson is marked complete and every module's live quiz
-    has been passed; it completed at the latest of those moments. A course with no visible lessons is
-    never complete. ``people`` is a list of ids (every pair is in the result) or a queryset of ids,
-    used as a subquery (pairs with nothing done are then left out). Four queries whatever the numbers
-    (two with ``structure`` given): completions and passes are counted by the database.
-    """
-    if not courses:
-        return {}
-    structure = structure or course_structure(courses)
-    lessons_done: dict[tuple[int, int], tuple[int, datetime]] = {}
-    all_lessons = [pk for ids in structure.lessons.values() for pk in ids]
-    # All courses sit at one depth in the tree (children of the catalog), so a path prefix names the course.
-    for depth in {len(c.path) for c in courses} if all_lessons else ():
-        prefixes = {c.path: c.pk for c in courses if len(c.path) == depth}
-        rows = (
-            LessonCompletion.objects.filter(user_id__in=people, lesson_id__in=all_lessons)
-            .annotate(course_path=Substr("lesson__path", 1, depth))
-            .filter(course_path__in=list(prefixes))
-            .values("user_id", "course_path")
-            .annotate(n=Count("pk"), last=Max("completed_at"))
-        )
-        for row in rows:
-            lessons_done[(row["user_id"], prefixes[row["course_path"]])] = (row["n"], row["last"])
-    quiz_courses: dict[int, list[int]] = defaultdict(list)
-    for course_id, quiz_ids in structure.quizzes.items():
-        for quiz_id in quiz_ids:
-            quiz_courses[quiz_id].append(course_id)
-    passes: dict[tuple[int, int], list[datetime]] = defaultdict(list)
-    if quiz_courses:
-        for (person_id, quiz_id), first in first_passes(people=people, quiz_ids=list(quiz_courses)).items():
-            for course_id in quiz_courses[quiz_id]:
-                passes[(person_id, course_id)].append(first)
-
-    pairs = set(lessons_done) | set(passes)
-    if isinstance(people, list | tuple | set):
-        pairs |= {(person_id, course.pk) for person_id in people for course in courses}
-    tallies = {}
-    for person_id, course_id in pairs:
-        done, last = lessons_done.get((person_id, course_id), (0, None))
-        passed = passes.get((person_id, course_id), [])
-        lessons, quizzes = structure.lesson_count(course_id), structure.quiz_count(course_id)
-        complete = lessons > 0 and done == lessons and len(passed) == quizzes
-        tallies[(person_id, course_id)] = CourseTally(
-            lessons_done=done,
-            lessons=lessons,
-            quizzes_passed=len(passed),
-            quizzes=quizzes,
-            completed_at=max([last, *passed]) if complete else None,
-        )
-    return tallies
-
-
-def course_completions(*, user, courses: list[CoursePage]) -> dict[int, datetime | None]:
-    """When a person completed each course, or None if not yet (see ``course_tallies`` for what complete means)."""
-    if not courses or not user.is_authenticated:
-        return {course.pk: None for course in courses}
-    tallies = course_tallies(people=[user.pk], courses=courses)
-    return {course.pk: tallies[(user.pk, course.pk)].completed_at for course in courses}

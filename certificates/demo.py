@@ -13,10 +13,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import services as quiz_services
-from assessments.freezing import version_from_snapshot
+from assessments.attempts import services as quiz_services
 from assessments.models import Attempt, Quiz
-from assessments.scoring import BRANCHING, REFLECTION, best_response
+from assessments.scoring.rules import BRANCHING, REFLECTION, best_response, version_from_snapshot
 from cms.access import server_side
 from courses.models import CECategory, CourseHours, CoursePage, LessonCompletion, ModulePage
 from courses.progress.selectors import course_outline

@@ -7,7 +7,7 @@ failure here is logged and never breaks the learner's page (``issue_certificates
 from django.db import transaction
 from django.dispatch import receiver
 
-from assessments.signals import attempt_submitted
+from assessments.attempts.signals import attempt_submitted
 from courses.progress.signals import lesson_completed
 
 from .services import learner_certificates_check

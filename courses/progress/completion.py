@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import Count, Max
 from django.db.models.functions import Substr
 
-from assessments.selectors import first_passes
+from assessments.attempts.selectors import first_passes
 
 from ..catalogue.models import CoursePage, LessonPage, ModulePage
 from .models import LessonCompletion

@@ -1,4 +1,4 @@
-"""A learner's records in a course: enrolment, completed lessons and private reflections."""
+"""A learner's records in a course: enrollment, completed lessons and private reflections."""
 
 from django.conf import settings
 from django.db import models

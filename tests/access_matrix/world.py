@@ -77,8 +77,8 @@ class World:
 
 
 def build_world() -> World:
+    from assessments.attempts.services import attempt_start, attempt_submit
     from assessments.models import Competency
-    from assessments.services import attempt_start, attempt_submit
     from certificates.assignments import assignment_create
     from certificates.services import certificate_issue, credit_submit
     from cms.models import TaskFailure

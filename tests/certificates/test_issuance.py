@@ -10,9 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from assessments import services as assessment_services
-from assessments.freezing import version_from_snapshot
-from assessments.scoring import best_response
+from assessments.attempts import services as assessment_services
+from assessments.scoring.rules import best_response, version_from_snapshot
 from certificates.models import CECredit, Certificate, CertificateEvent, ProgramHours
 from certificates.pdf import certificate_data
 from certificates.rendering import body_html

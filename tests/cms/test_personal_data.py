@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.attempts.services import attempt_answer, attempt_start, attempt_submit
 from assessments.models import Attempt, Response
-from assessments.services import attempt_answer, attempt_start, attempt_submit
 from certificates.models import Assignment, CECredit, Certificate, DueReminder
 from certificates.services import certificate_issue, credit_submit
 from cms.models import AuditLogEntry

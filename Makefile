@@ -5,22 +5,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev-lock.txt
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages migrate demo serve lint format check audit bench lock clean
+.PHONY: run test install install-production system-packages migrate demo serve lint format check audit bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): $(LOCK) | $(BIN)/python
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
+# Development installs both locks: production's pins and the tools for tests, lint, browsers and
+# load tests. Servers install only $(LOCK) (docs/deploy.md).
+$(STAMP): $(LOCK) $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK) $(DEV_LOCK)
 	@mkdir -p var/static
 	@touch $(STAMP)
 
 install: $(STAMP) system-packages
+	@mkdir -p var/static
+
+## make install-production: what a server runs, the production lock only (docs/deploy.md)
+install-production: system-packages | $(BIN)/python
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
+	@rm -f $(STAMP)
 	@mkdir -p var/static
 
 # WeasyPrint subsets fonts with HarfBuzz-Subset when it is there (faster, no warning per PDF). The Noto
@@ -64,9 +73,10 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-## make audit: check the locked dependencies against the Python Packaging Advisory Database (needs pypi.org)
+## make audit: check both locks against the package index's advisory service (needs that service)
 audit: install
-	$(BIN)/pip-audit --requirement $(LOCK) --require-hashes --disable-pip --strict --progress-spinner off
+	$(BIN)/pip-audit --requirement $(LOCK) --requirement $(DEV_LOCK) --require-hashes --disable-pip --strict \
+		--progress-spinner off
 
 bench: install
 	$(BIN)/python -m bench
@@ -74,9 +84,13 @@ bench: install
 		echo "$(BIN)/python -m bench.$$script"; $(BIN)/python -m bench.$$script || status=1; \
 	done; exit $$status
 
-## make lock: re-resolve pyproject.toml into the pinned, hashed lock file
+## make lock: re-resolve pyproject.toml into the pinned, hashed locks: production, then the dev extra on top
 lock: | $(BIN)/python
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command "make lock" -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command "make lock" --constraints $(LOCK) \
+		$$(sed -nE 's/^([A-Za-z0-9._-]+)(\[[^]]*\])?==.*/--no-emit-package \1/p' $(LOCK)) -o $(DEV_LOCK)
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 .pytest_cache

@@ -1,7 +1,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
+from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 
 from .attempts import privacy
 from .authoring import audit

@@ -62,7 +62,7 @@ def seed() -> None:
     from certificates.models import CertificateTemplate, Program, ProgramHours
     from certificates.services import certificate_issue
     from cms.models import User
-    from cms.services import site_home_ensure
+    from cms.site.services import site_home_ensure
     from courses.catalogue.services import catalog_ensure
     from courses.models import CECategory
 

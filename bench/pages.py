@@ -41,7 +41,7 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        from cms.services import site_home_ensure
+        from cms.site.services import site_home_ensure
         from courses.catalogue.services import catalog_ensure
         from courses.progress import services
         from tests.factories import LearnerFactory, build_course, course_lessons

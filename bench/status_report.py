@@ -45,7 +45,7 @@ def seed() -> None:
 
     from bench.sessions import signed_in_session
     from cms.models import Team, User
-    from cms.tokens import api_token_create
+    from cms.security.api_tokens.services import api_token_create
 
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     team = (

@@ -32,8 +32,8 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
 
-from cms.access import team_for_viewer, visible_teams
 from cms.models import Team
+from cms.people.access import team_for_viewer, visible_teams
 
 from .models import CECredit, Certificate, CertificateEvent, Program
 from .pdf import certificate_pdf_render
@@ -71,7 +71,7 @@ def may_review_hours(user) -> bool:
 
 
 def may_download_team_certificates(user) -> bool:
-    """Supervisors and administrators. Which teams each of them sees is up to ``cms.access.visible_teams``."""
+    """Supervisors and administrators. Which teams each of them sees is up to ``cms.people.access.visible_teams``."""
     return user.has_perm("certificates.view_certificate")
 
 

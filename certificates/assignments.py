@@ -1,7 +1,7 @@
 """Assignments: required courses and programs with a due date, for a team or one person.
 
 Who may assign: administrators and trainers anything to anyone; supervisors only to the teams
-they supervise and to the people on those teams (``cms.access``; two-factor passed, as for every
+they supervise and to the people on those teams (``cms.people.access``; two-factor passed, as for every
 staff privilege). Assigned people are enrolled in the course, or
 in every required course of the program, when the work is assigned and when they join an
 assigned team later. Reminders go out 7 days before the due date and once the work is overdue.
@@ -24,9 +24,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cms.access import has_role, is_administrator, visible_people, visible_teams
 from cms.models import Team
-from cms.roles import SUPERVISORS, TRAINERS
+from cms.people.access import has_role, is_administrator, visible_people, visible_teams
+from cms.people.roles import SUPERVISORS, TRAINERS
 from courses.models import CoursePage
 from courses.progress.completion import course_completions
 from courses.progress.services import enrollment_create

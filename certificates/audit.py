@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cms.audit import audit, register_change_action
+from cms.audit.log import audit, register_change_action
 from cms.models import AuditLogEntry
 
 from .models import CECredit, Certificate

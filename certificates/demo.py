@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments.attempts import services as quiz_services
 from assessments.models import Attempt, Quiz
 from assessments.scoring.rules import BRANCHING, REFLECTION, best_response, version_from_snapshot
-from cms.access import server_side
+from cms.people.access import server_side
 from courses.models import CECategory, CourseHours, CoursePage, LessonCompletion, ModulePage
 from courses.progress.selectors import course_outline
 from courses.progress.services import enrollment_create, lesson_complete

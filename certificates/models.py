@@ -26,7 +26,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
-from cms.names import name_for_print
+from cms.people.names import name_for_print
 from courses.models import CECategory, CoursePage
 
 from .placeholders import HELP_TEXT as PLACEHOLDER_HELP
@@ -333,7 +333,7 @@ class Certificate(models.Model):
     def printed_name(self) -> str:
         """The name as the PDF, the verification page, the API and the credential all show it.
 
-        Names saved before hidden characters were refused are shown without them (``cms.names``).
+        Names saved before hidden characters were refused are shown without them (``cms.people.names``).
         """
         return name_for_print(self.name)
 

@@ -1,6 +1,6 @@
 """A person's certificates, CE hours, assignments and reminders in their data export, and their deletion.
 
-See ``cms/privacy.py`` for how sections are put together and ``docs/privacy.md`` for the policy.
+See ``cms/privacy/personal_data.py`` for how sections are put together and ``docs/privacy.md`` for the policy.
 
 On deletion, with ``PERSONAL_DATA_DELETION_CERTIFICATES = "keep"`` (the default), issued
 certificates stay exactly as issued, PDF included, and their verification pages keep answering
@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q
 
 from cms.models import AuditLogEntry
-from cms.privacy import KEEP, Erasure, PersonalDataSection
+from cms.privacy.personal_data import KEEP, Erasure, PersonalDataSection
 
 from .assignments import learner_assignments
 from .models import Assignment, CECredit, Certificate, CertificateEvent, DueReminder, ExpiryReminder

@@ -5,7 +5,7 @@ was issued) and a ``LocalFiles`` resolver for the project's own static and media
 Every value is escaped, including the trainer-written body text, so a name or template can
 never inject markup, and the URL fetcher serves only local files and inline data. The name and
 every placeholder's value sit in their own ``<bdi>``, so a right-to-left name can't reorder the
-words around it, and characters hidden in names saved before ``cms.names`` refused them are dropped.
+words around it, and characters hidden in names saved before ``cms.people.names`` refused them are dropped.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
-from cms.names import name_for_print
+from cms.people.names import name_for_print
 
 from .placeholders import PLACEHOLDER, PLACEHOLDERS
 

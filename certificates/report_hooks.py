@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from cms.access import may_track_people
+from cms.people.access import may_track_people
 
 from .report_views import StatusReportView
 

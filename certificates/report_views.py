@@ -1,6 +1,6 @@
 """The certification status report: one row per person and program, filtered, sorted, paged and exported.
 
-Who appears is decided by ``cms.access.visible_people`` alone; this module only shapes the rows for
+Who appears is decided by ``cms.people.access.visible_people`` alone; this module only shapes the rows for
 the screen and for CSV and Excel files.
 """
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from cms.access import may_track_people, team_for_viewer, visible_people, visible_teams
+from cms.people.access import may_track_people, team_for_viewer, visible_people, visible_teams
 from cms.spreadsheets import neutralise_formula
 
 from .admin_views import AllowedUsersMixin

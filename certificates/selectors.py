@@ -1,6 +1,6 @@
 """Reads for certificates and the CE ledger.
 
-Who may see a person's certificates, files and hours is decided by ``cms.access`` alone (the
+Who may see a person's certificates, files and hours is decided by ``cms.people.access`` alone (the
 person, a verified administrator, a verified supervisor of one of their teams). Everyone else gets
 "not found", never "forbidden", so the existence of a certificate is not revealed.
 """
@@ -17,9 +17,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 
-from cms.access import may_see_person, person_records
 from cms.models import Team
-from cms.task_retry import unresolved_failures
+from cms.ops.tasks.retry import unresolved_failures
+from cms.people.access import may_see_person, person_records
 from courses.models import CECategory
 
 from .credentials import CredentialData

@@ -18,8 +18,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cms.access import may_see_person
-from cms.task_retry import task_failure_record
+from cms.ops.tasks.retry import task_failure_record
+from cms.people.access import may_see_person
 from courses.models import CoursePage
 from courses.progress.completion import course_completions
 

@@ -2,7 +2,7 @@
 
 Tasks take ids, not objects, so they can wait in the database queue. Each one is safe to
 run twice: a stored PDF is not rendered again, and emails say what is true when they run.
-A task that fails is retried with back-off and shown to administrators (``cms.task_retry``).
+A task that fails is retried with back-off and shown to administrators (``cms.ops.tasks.retry``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from cms.models import User
-from cms.task_retry import with_retries
+from cms.ops.tasks.retry import with_retries
 
 from .assignments import due_reminder_email
 from .models import Assignment, Certificate, CertificateEvent

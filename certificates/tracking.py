@@ -1,6 +1,6 @@
 """Certification status for supervisors: one row per person and program.
 
-Who may see whom is ``cms.access``'s to decide: callers pass people from ``visible_people`` and the
+Who may see whom is ``cms.people.access``'s to decide: callers pass people from ``visible_people`` and the
 viewer, whose visible teams alone appear in a row (team names, due dates of team assignments).
 ``status_rows`` computes the rows for any number of people in a fixed number of queries, from the
 same definitions as issuance: course completion (``courses.progress.completion.course_tallies``) and
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.attempts.selectors import best_scores
-from cms.access import visible_team_names, visible_teams
+from cms.people.access import visible_team_names, visible_teams
 from courses.models import Enrollment
 from courses.progress.completion import CourseTally, course_structure, course_tallies
 

@@ -1,6 +1,6 @@
 """Supervisors' person and team pages in the admin.
 
-Who may open which person or team is decided only by ``cms.access`` (``visible_teams``,
+Who may open which person or team is decided only by ``cms.people.access`` (``visible_teams``,
 ``visible_people``): anyone else gets "not found", so nobody learns who exists. Each page
 runs a fixed number of queries, whatever the number of people or attempts.
 """
@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from assessments.models import Attempt
-from cms.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
+from cms.people.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
 from courses.progress.selectors import learner_courses
 
 from .models import Certificate

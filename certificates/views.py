@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cms.ratelimit import rate_limited
+from cms.security.ratelimit import rate_limited
 
 from . import credentials, selectors
 from .forms import CECreditForm, VerifySearchForm

@@ -9,15 +9,15 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.navigation import HOOK_NAME, NavItem
-from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
+from cms.privacy.personal_data import PERSONAL_DATA_HOOK
+from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
 from . import admin_views, audit, privacy
 from .models import CertificateTemplate, Program
 from .selectors import credits_to_review
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(NAVIGATION_HOOK)
 def my_certificates_nav_item(request):
     if not request.user.is_authenticated:
         return None

@@ -8,8 +8,8 @@ class CmsConfig(AppConfig):
     default = True
 
     def ready(self):
-        from .audit import connect_receivers
-        from .spreadsheets import wagtail_exports_neutralise
+        from cms.people.audit import connect_receivers
+        from cms.spreadsheets import wagtail_exports_neutralise
 
         connect_receivers()
         wagtail_exports_neutralise()
@@ -18,4 +18,4 @@ class CmsConfig(AppConfig):
 class UsersConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with forms for this project's email-and-names user model."""
 
-    user_viewset = "cms.viewsets.UserViewSet"
+    user_viewset = "cms.people.viewsets.UserViewSet"

@@ -8,13 +8,16 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import account as wagtail_account_views
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import api, health, privacy_views, views
-from .account_emails import PasswordResetForm
-from .admin_views import AccountView
-from .api_docs import SwaggerDocsView
-from .forms import LoginForm
-from .login_protection import password_reset_limited
-from .logout import AdminLogoutView, LogoutView
+from cms.api import routing
+from cms.api.docs import SwaggerDocsView
+from cms.ops import health
+from cms.people.account_emails import PasswordResetForm
+from cms.people.forms import LoginForm
+from cms.people.profile import AccountView
+from cms.privacy import views as privacy_views
+from cms.security.login_protection import password_reset_limited
+from cms.security.logout import AdminLogoutView, LogoutView
+from cms.site import views
 
 account_patterns = [
     path(
@@ -59,9 +62,9 @@ api_v1_patterns = [
 urlpatterns = [
     # Wagtail's account page edits first/last names; this project's users have full/preferred names.
     path("admin/account/", require_admin_access(AccountView.as_view()), name="wagtailadmin_account"),
-    # Wagtail's logout forgets the cookie on a GET but keeps the session; this one ends it (cms/logout.py).
+    # Wagtail's logout forgets the cookie on a GET but keeps the session; this one ends it (cms/security/logout.py).
     path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
-    # Wagtail's password reset, with the site's limits (cms/login_protection.py).
+    # Wagtail's password reset, with the site's limits (cms/security/login_protection.py).
     path(
         "admin/password_reset/",
         password_reset_limited(
@@ -81,8 +84,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema-latest"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
     # Anything else under /api/ (ending in a slash: see the view) is the API's JSON 404, never a page.
-    re_path(r"^api/(?:.*/)?$", api.unknown_endpoint, name="api-unknown"),
-    # For load balancers; normally answered earlier by cms.health.HealthCheckMiddleware.
+    re_path(r"^api/(?:.*/)?$", routing.unknown_endpoint, name="api-unknown"),
+    # For load balancers; normally answered earlier by cms.ops.health.HealthCheckMiddleware.
     path("healthz", health.healthz, name="healthz"),
 ]
 
@@ -95,7 +98,7 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
-# Unknown URLs under /api/ answer JSON, like the rest of the API (cms/api.py).
-handler404 = "cms.api.page_not_found"
-# A database outage answers 503 rather than 500 (cms/resilience.py).
-handler500 = "cms.resilience.server_error"
+# Unknown URLs under /api/ answer JSON, like the rest of the API (cms/api/routing.py).
+handler404 = "cms.api.routing.page_not_found"
+# A database outage answers 503 rather than 500 (cms/ops/resilience.py).
+handler500 = "cms.ops.resilience.server_error"

@@ -8,9 +8,9 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.home_panels import HOME_PANEL_HOOK
-from cms.navigation import HOOK_NAME, NavItem
-from cms.privacy import HOOK_NAME as PERSONAL_DATA_HOOK
+from cms.privacy.personal_data import PERSONAL_DATA_HOOK
+from cms.site.home_panels import HOME_PANEL_HOOK
+from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
 from .catalogue.models import CECategory, CourseCatalogPage, LessonPage
 from .progress import privacy, selectors, services
@@ -36,20 +36,20 @@ def lesson_gate(serve):
     return serve_lesson
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(NAVIGATION_HOOK)
 def catalog_nav_item(request):
     catalog = CourseCatalogPage.objects.live().only("url_path").first()
     return NavItem(_("Courses"), catalog.url, order=10) if catalog else None
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(NAVIGATION_HOOK)
 def my_learning_nav_item(request):
     if not request.user.is_authenticated:
         return None
     return NavItem(_("My learning"), reverse("my-learning"), order=20)
 
 
-@hooks.register(HOOK_NAME)
+@hooks.register(NAVIGATION_HOOK)
 def my_reflections_nav_item(request):
     if not request.user.is_authenticated:
         return None

@@ -1,7 +1,7 @@
 """Logging people in for tests, with and without two-factor authentication.
 
 Everyone with admin access (trainers, supervisors, administrators) must pass two-factor
-authentication before any admin page opens (``cms.two_factor``). So that tests of everything else can
+authentication before any admin page opens (``cms.security.two_factor``). So that tests of everything else can
 simply call ``client.force_login(user)``, ``tests/conftest.py`` replaces Django's test client
 ``force_login`` (an autouse fixture) with ``force_login_verified``: for a person with admin access it
 also gives them a confirmed authenticator app and marks the new session as verified by it, exactly
@@ -25,8 +25,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.access import second_factor_proved
-from cms.two_factor import APP_DEVICE_NAME, has_admin_access
+from cms.people.access import second_factor_proved
+from cms.security.two_factor.services import APP_DEVICE_NAME, has_admin_access
 
 # Django's own, captured before any test replaces it.
 DJANGO_FORCE_LOGIN = ClientMixin.force_login
@@ -69,7 +69,7 @@ def login_without_2fa(client, user, backend=None) -> None:
 
 
 def verified(user):
-    """``user`` as a request carries them after passing two-factor authentication: for calling ``cms.access`` directly.
+    """``user`` as a request carries them after passing two-factor authentication: for calling ``cms.people.access`` directly.
 
     (django-otp's middleware gives the request's user an ``is_verified()`` answering whether the session passed a
     code; personal API tokens give their owner one that answers yes.)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cms.models import Team
-from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
+from cms.people.roles import LEARNERS, SUPERVISORS, TRAINERS
 from courses.models import CoursePage, LessonPage, ModulePage
 
 PASSWORD = "correct-horse-battery-staple"

@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 from assessments.attempts.services import attempt_start, attempt_submit
 from certificates.models import Assignment, Certificate
 from certificates.services import certificate_issue
-from cms.tokens import api_token_create
+from cms.security.api_tokens.services import api_token_create
 from tests.factories import (
     LearnerFactory,
     SupervisorFactory,

@@ -1,4 +1,4 @@
-"""A person's quiz attempts in their data export, and what their deletion does to them (see ``cms/privacy.py``).
+"""A person's quiz attempts in their data export, and what their deletion does to them (see ``cms/privacy/personal_data.py``).
 
 Exported: every attempt with the answers given (as the text of the options chosen), the score,
 whether it passed and the result per competency. The answer key is not included.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from cms.privacy import Erasure, PersonalDataSection
+from cms.privacy.personal_data import Erasure, PersonalDataSection
 
 from ..scoring.rules import BRANCHING, MULTIPLE, ORDER, REFLECTION, SINGLE
 from .models import Attempt, Response

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry, Revision
 from wagtail.signals import published
 
-from cms.audit import audit, current_actor, register_change_action
+from cms.audit.log import audit, current_actor, register_change_action
 
 from ..attempts.models import Attempt
 from ..quizzes.freezing import quiz_snapshot

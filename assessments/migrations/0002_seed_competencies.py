@@ -5,7 +5,7 @@ These are starting data: trainers can rename, describe, reorder or add competenc
 
 from django.db import migrations
 
-from cms.roles import TRAINERS, grant_model_permissions
+from cms.people.roles import TRAINERS, grant_model_permissions
 
 FRAMEWORK = "SAMHSA Core Competencies for Peer Workers in Behavioral Health Services (2015)"
 

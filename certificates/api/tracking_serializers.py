@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from cms.api import IdField, VisibleIdField
+from cms.api.fields import IdField, VisibleIdField
 from cms.models import Team
 from courses.models import CoursePage
 

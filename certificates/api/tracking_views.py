@@ -1,6 +1,6 @@
 """Supervisors' integration API: their teams, status rows, people's certificates, and assignments.
 
-Every response goes through ``cms.access`` (``visible_teams`` / ``visible_people``): a supervisor gets a
+Every response goes through ``cms.people.access`` (``visible_teams`` / ``visible_people``): a supervisor gets a
 404 for any team or person outside the teams they supervise, exactly as on the admin pages, and a row
 names only the teams the caller may see.
 """
@@ -10,9 +10,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework.generics import CreateAPIView, DestroyAPIView, ListAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
-from cms.access import may_track_people, person_for_viewer, team_for_viewer, visible_people, visible_teams
-from cms.tokens import ApiTokenRateThrottle
-from cms.two_factor import AdminSessionVerified
+from cms.people.access import may_track_people, person_for_viewer, team_for_viewer, visible_people, visible_teams
+from cms.security.api_tokens.authentication import ApiTokenRateThrottle
+from cms.security.two_factor.enforcement import AdminSessionVerified
 
 from ..assignments import assignment_delete, manageable_assignments, may_assign
 from ..models import Certificate

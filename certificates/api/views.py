@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.ratelimit import VerifyRateThrottle
+from cms.security.ratelimit import VerifyRateThrottle
 
 from .. import selectors
 from ..models import Certificate

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from cms.roles import LEARNERS, ROLE_GROUPS, SUPERVISORS, TRAINERS, model_permission
+from cms.people.roles import LEARNERS, ROLE_GROUPS, SUPERVISORS, TRAINERS, model_permission
 
 MEDIA = [("wagtailimages", "image"), ("wagtaildocs", "document")]
 

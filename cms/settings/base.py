@@ -71,27 +71,27 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: the request id and the one log line per request cover everything below.
-    "cms.observability.RequestLogMiddleware",
+    "cms.ops.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # /healthz answers before the host check and sessions (cms/health.py).
-    "cms.health.HealthCheckMiddleware",
+    # /healthz answers before the host check and sessions (cms/ops/health.py).
+    "cms.ops.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Names the person acting in audit entries written by signals (cms/audit.py).
-    "cms.audit.AuditActorMiddleware",
+    # Names the person acting in audit entries written by signals (cms/audit/log.py).
+    "cms.audit.log.AuditActorMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "cms.two_factor.AdminTwoFactorMiddleware",
+    "cms.security.two_factor.enforcement.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "cms.security.SiteCSPMiddleware",
-    "cms.security.UploadedDocumentHeadersMiddleware",
+    "cms.security.headers.SiteCSPMiddleware",
+    "cms.security.headers.UploadedDocumentHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A view that fails because the database is unreachable answers 503 (cms/resilience.py).
-    "cms.resilience.DatabaseUnavailableMiddleware",
-    # Last: turns a login refused for too many failures into the "too many attempts" page (cms/login_protection.py).
+    # A view that fails because the database is unreachable answers 503 (cms/ops/resilience.py).
+    "cms.ops.resilience.DatabaseUnavailableMiddleware",
+    # Last: turns a login refused for too many failures into the "too many attempts" page (cms/security/login_protection.py).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -110,7 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "cms.context_processors.site_navigation",
+                "cms.site.context_processors.site_navigation",
             ],
         },
     },
@@ -122,7 +122,7 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
         # A kept connection is checked before each request reuses it, so the app reconnects by
-        # itself after PostgreSQL restarts (meanwhile requests get a 503: cms/resilience.py).
+        # itself after PostgreSQL restarts (meanwhile requests get a 503: cms/ops/resilience.py).
         conn_health_checks=True,
     )
 }
@@ -146,10 +146,10 @@ SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
 # When a person deletes their account: "keep" leaves the certificates they were issued verifiable,
 # with the name as printed; "revoke" revokes them and removes the name (docs/privacy.md).
 PERSONAL_DATA_DELETION_CERTIFICATES = os.environ.get("PERSONAL_DATA_DELETION_CERTIFICATES", "keep")
-# Sign-up is finished from an emailed link (cms/account_emails.py), which works for this long.
+# Sign-up is finished from an emailed link (cms/people/account_emails.py), which works for this long.
 SIGNUP_LINK_MAX_AGE = 3 * 24 * 60 * 60
 
-# Login protection (cms/login_protection.py, docs/decisions.md). django-axes counts failed logins, on the
+# Login protection (cms/security/login_protection.py, docs/decisions.md). django-axes counts failed logins, on the
 # site and in the admin, per email address and client address together, in the database (shared by every
 # app server). After LOGIN_FAILURE_LIMIT failures that pair waits LOGIN_COOLOFF_MINUTES; each further try
 # restarts the wait, and a successful login clears the count.
@@ -160,14 +160,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = "cms.login_protection.login_cooloff"
+AXES_COOLOFF_TIME = "cms.security.login_protection.login_cooloff"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Both login forms post the email address as "username" and pass it to authenticate() under that name.
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_USERNAME_CALLABLE = "cms.login_protection.login_username"
-AXES_CLIENT_IP_CALLABLE = "cms.ratelimit.client_ip"
-AXES_LOCKOUT_CALLABLE = "cms.login_protection.lockout_response"
+AXES_USERNAME_CALLABLE = "cms.security.login_protection.login_username"
+AXES_CLIENT_IP_CALLABLE = "cms.security.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "cms.security.login_protection.lockout_response"
 # Successful logins are not kept forever with their addresses; failed ones expire with the cool-off.
 AXES_DISABLE_ACCESS_LOG = True
 # Requests with a bearer token that is not valid, per client address (counted in the cache).
@@ -175,7 +175,7 @@ API_TOKEN_FAILURE_LIMIT = int(os.environ.get("API_TOKEN_FAILURE_LIMIT", "10"))
 # How many proxies of ours (load balancer, TLS terminator) add to X-Forwarded-For. 0: use the connection's
 # address. Never set it higher than the real number: the client could then choose its own address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-# Requests per client address (cms/ratelimit.py): "60/minute", "10/hour", "5/15m", or "off".
+# Requests per client address (cms/security/ratelimit.py): "60/minute", "10/hour", "5/15m", or "off".
 # Verification pages and the verification API share one allowance. Password reset requests (the site's
 # and the admin's together) are limited per client address and also per email address asked for, known
 # or not: the second caps the reset emails one person can be sent.
@@ -241,7 +241,7 @@ EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backend
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "training@example.org")
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
-# A failed background task is retried after 1, 2, 4, 8… minutes (cms/task_retry.py), at most an hour apart,
+# A failed background task is retried after 1, 2, 4, 8… minutes (cms/ops/tasks/retry.py), at most an hour apart,
 # until this many attempts have failed; then it waits for an administrator (Reports > Background tasks).
 TASK_RETRY_MAX_ATTEMPTS = int(os.environ.get("TASK_RETRY_MAX_ATTEMPTS", "5"))
 TASK_RETRY_BASE_DELAY = int(os.environ.get("TASK_RETRY_BASE_DELAY", "60"))  # seconds
@@ -257,7 +257,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 CE_EVIDENCE_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 # Uploaded files never run in the site's origin. Images: raster formats only (an SVG can carry
 # script). Documents: always through Wagtail's view, which checks collection privacy and sends
-# `nosniff` and a locked-down CSP (sandboxed for downloads: cms/security.py), never a redirect to
+# `nosniff` and a locked-down CSP (sandboxed for downloads: cms/security/headers.py), never a redirect to
 # the storage; only PDFs open in the browser, everything else downloads.
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -268,9 +268,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # Reset emails go out from a background task, so the answer takes as long for an unknown address.
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.account_emails.AdminPasswordResetForm"  # noqa: S105
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.people.account_emails.AdminPasswordResetForm"  # noqa: S105
 
-# Two-factor authentication (cms/two_factor.py): everyone with admin access (trainers, supervisors,
+# Two-factor authentication (cms/security/two_factor/services.py): everyone with admin access (trainers, supervisors,
 # administrators) confirms a code from an authenticator app, or a recovery code, before any admin
 # page opens. On in every environment, development included; switch it off only for a local
 # experiment. API requests made with a personal API token are not affected.
@@ -282,7 +282,7 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cms.tokens.BearerTokenAuthentication",
+        "cms.security.api_tokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -303,10 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "PREPROCESSING_HOOKS": ["cms.api.only_project_api"],
+    "PREPROCESSING_HOOKS": ["cms.api.schema.only_project_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "cms.api.document_error_responses",
+        "cms.api.schema.document_error_responses",
     ],
     # Swagger UI is served from the project's own static files: the site works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -317,7 +317,7 @@ SPECTACULAR_SETTINGS = {
 # Content-Security-Policy (django-csp), the same in every environment so browser tests meet the
 # production policy. Scripts only from the site's own files: no inline script, no eval. Inline
 # style attributes are allowed (progress bars set their width; Wagtail's admin uses them too);
-# they cannot run code. The admin's narrow exceptions are in cms/security.py.
+# they cannot run code. The admin's narrow exceptions are in cms/security/headers.py.
 # DJANGO_CSP_MEDIA_ORIGINS: where images and video come from when object storage or a CDN serves
 # them directly, e.g. "https://media.example.org". DJANGO_CSP_FRAME_ORIGINS: the video sites
 # lessons may embed.
@@ -344,24 +344,24 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # /healthz reports the task queue; past either limit it says "degraded" but still answers 200,
-# so a slow queue never takes app servers out of the load balancer (cms/health.py).
+# so a slow queue never takes app servers out of the load balancer (cms/ops/health.py).
 HEALTHZ_TASK_BACKLOG_WARNING = int(os.environ.get("HEALTHZ_TASK_BACKLOG_WARNING", "500"))
 HEALTHZ_TASK_AGE_WARNING_SECONDS = int(os.environ.get("HEALTHZ_TASK_AGE_WARNING_SECONDS", "600"))
 # Load balancers may probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 
 # "text" for people reading a terminal, "json" (one object per line) for log collectors;
-# production defaults to json. Every record carries the request id (cms/observability.py).
+# production defaults to json. Every record carries the request id (cms/ops/observability.py).
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "cms.observability.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "cms.ops.observability.RequestIdFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "cms.observability.JsonFormatter"},
+        "json": {"()": "cms.ops.observability.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},

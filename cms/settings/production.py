@@ -35,7 +35,7 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 # Wagtail's preview views allow same-origin framing themselves; everything else refuses frames.
 X_FRAME_OPTIONS = "DENY"
-# One JSON object per log line unless DJANGO_LOG_FORMAT=text (cms/observability.py).
+# One JSON object per log line unless DJANGO_LOG_FORMAT=text (cms/ops/observability.py).
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "json")
 if LOG_FORMAT not in LOGGING["formatters"]:  # noqa: F405
     raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")

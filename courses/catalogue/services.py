@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
-from cms.roles import TRAINERS
+from cms.people.roles import TRAINERS
 
 from .models import CourseCatalogPage
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from cms.roles import TRAINERS, grant_model_permissions
+from cms.people.roles import TRAINERS, grant_model_permissions
 
 CATEGORIES = [
     ("Ethics", "Ethical responsibility, law and ethics, confidentiality and boundaries."),

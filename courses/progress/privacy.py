@@ -1,4 +1,4 @@
-"""A person's learning records in their data export, and their deletion (see ``cms/privacy.py``).
+"""A person's learning records in their data export, and their deletion (see ``cms/privacy/personal_data.py``).
 
 Exported: enrolments, completed lessons and private reflections. Deleted: all three. Progress
 feeds no statistics, and reflections are private writing, so nothing here is kept.
@@ -6,7 +6,7 @@ feeds no statistics, and reflections are private writing, so nothing here is kep
 
 from __future__ import annotations
 
-from cms.privacy import Erasure, PersonalDataSection
+from cms.privacy.personal_data import Erasure, PersonalDataSection
 
 from .models import Enrollment, LessonCompletion, Reflection
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from assessments.attempts.selectors import QuizStatus, quiz_statuses
-from cms.access import staff_verified
+from cms.people.access import staff_verified
 
 from ..catalogue.models import CourseCatalogPage, CoursePage, LessonPage, ModulePage
 from .models import Enrollment, LessonCompletion, Reflection

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cms.two_factor import UNVERIFIED_URL_NAMES
+from cms.security.two_factor.services import UNVERIFIED_URL_NAMES
 
 from .outcomes import (
     ADMIN_LOGIN,
@@ -194,7 +194,7 @@ ROUTES: dict[str, Entry] = {
     "account/login/": entry(PUBLIC, "Sign-in; signed-in people are sent on", get("/account/login/", *ANONYMOUS_ONLY)),
     "account/logout/": entry(
         PUBLIC,
-        "Sign-out: a POST, or a GET that no other site started (that one asks first: tests/cms/test_logout.py)",
+        "Sign-out: a POST, or a GET that no other site started (that one asks first: tests/cms/security/test_logout.py)",
         get("/account/logout/", *(REDIRECT,) * 7),
         post("/account/logout/", *(REDIRECT,) * 7, changes=NO_ONE),
     ),

@@ -82,8 +82,8 @@ def build_world() -> World:
     from certificates.assignments import assignment_create
     from certificates.services import certificate_issue, credit_submit
     from cms.models import TaskFailure
-    from cms.services import site_home_ensure
-    from cms.tokens import api_token_create
+    from cms.security.api_tokens.services import api_token_create
+    from cms.site.services import site_home_ensure
     from courses.catalogue.services import catalog_ensure
     from courses.models import CourseCatalogPage
     from courses.progress.services import enrollment_create, lesson_complete, reflection_save

@@ -180,7 +180,7 @@ def log_in(page, email: str = DEMO_LEARNER, password: str = DEMO_PASSWORD) -> No
 def admin_log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in to the admin through its form and pass two-factor authentication, as a person would.
 
-    Everyone with admin access must enter a code from their authenticator app (cms/two_factor.py). The
+    Everyone with admin access must enter a code from their authenticator app (cms/security/two_factor/services.py). The
     person gets a confirmed app here if they have none, and the code is computed from its key, as the
     app would. Ends on the admin dashboard.
     """

@@ -15,7 +15,7 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from cms.two_factor import RECOVERY_CODE_COUNT
+from cms.security.two_factor.services import RECOVERY_CODE_COUNT
 from tests.browser.test_accessibility import (
     assert_idrefs_resolve,
     assert_no_serious_axe_violations,

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from certificates.models import Assignment, CECredit, Certificate, CertificateEvent, Program
 from certificates.tracking import status_rows
-from cms.access import visible_people
 from cms.models import Team
+from cms.people.access import visible_people
 from tests.auth import verified
 
 pytestmark = pytest.mark.django_db

@@ -246,7 +246,7 @@ def test_names_in_every_script_print_without_missing_glyphs(files, caplog, scrip
 
 
 def test_a_character_no_font_has_would_print_as_an_empty_box(files, caplog):
-    """The check above can fail: names are refused such characters (cms.names) for this reason."""
+    """The check above can fail: names are refused such characters (cms.people.names) for this reason."""
     caplog.set_level(logging.WARNING, logger="weasyprint")
     pdf = render_pdf(CertificateData(**{**DATA.__dict__, "name": "Ana \U00020000"}), files=files)
     assert missing_glyphs(caplog) and set(embedded_fonts(pdf).values()) != {"/Identity-H"}

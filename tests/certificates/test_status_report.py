@@ -408,6 +408,6 @@ def test_a_person_on_two_teams_shows_only_the_viewers_team_and_its_due_dates_on_
 
 
 def bearer_token(user) -> str:
-    from cms.tokens import api_token_create
+    from cms.security.api_tokens.services import api_token_create
 
     return f"Bearer {api_token_create(user=user, name='Report')[1]}"

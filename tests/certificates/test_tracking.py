@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from certificates.models import Assignment
 from certificates.tracking import status_rows
-from cms.access import visible_people
+from cms.people.access import visible_people
 from courses.progress.services import enrollment_create, lesson_complete
 from tests.auth import verified
 from tests.factories import (

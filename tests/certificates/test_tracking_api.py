@@ -11,7 +11,7 @@ from wagtail.models import APIToken
 
 from certificates.models import Assignment, Certificate
 from certificates.services import certificate_issue
-from cms.tokens import api_token_create, api_token_revoke
+from cms.security.api_tokens.services import api_token_create, api_token_revoke
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from cms.tokens import api_token_create
+from cms.security.api_tokens.services import api_token_create
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

@@ -36,4 +36,4 @@ urlpatterns = [
     *site_urlpatterns,
 ]
 
-handler500 = "cms.resilience.server_error"
+handler500 = "cms.ops.resilience.server_error"

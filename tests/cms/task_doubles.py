@@ -4,7 +4,7 @@ from smtplib import SMTPException
 
 from django_tasks import task
 
-from cms.task_retry import with_retries
+from cms.ops.tasks.retry import with_retries
 
 RUNS: list[str] = []
 FAILURES_LEFT = {"count": 0}

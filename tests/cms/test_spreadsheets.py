@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cms.roles import SUPERVISORS
+from cms.people.roles import SUPERVISORS
 from cms.spreadsheets import FORMULA_PREFIXES, neutralise_formula
 from tests.factories import AdminFactory, LearnerFactory
 

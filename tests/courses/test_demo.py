@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Page
 
-from cms.demo import DEMO_TEAM
 from cms.models import Team
+from cms.people.demo import DEMO_TEAM
 from courses.demo.curriculum import load_curriculum, text_to_html
 from courses.models import CoursePage, Enrollment, LessonCompletion, LessonPage, ModulePage
 

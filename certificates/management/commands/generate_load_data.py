@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assessments.models import Attempt, Quiz
 from cms.models import Team
-from cms.roles import LEARNERS, SUPERVISORS
+from cms.people.roles import LEARNERS, SUPERVISORS
 from courses.models import Enrollment, LessonCompletion, LessonPage, ModulePage
 
 from ...demo import PROGRAM_NAME

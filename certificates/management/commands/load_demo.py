@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.demo.quizzes import load_quizzes, quiz_create_from_data
-from cms.demo import DEMO_ACCOUNTS, demo_accounts_ensure
-from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
-from cms.services import site_home_ensure
+from cms.people.demo import DEMO_ACCOUNTS, demo_accounts_ensure
+from cms.people.roles import LEARNERS, SUPERVISORS, TRAINERS
+from cms.site.services import site_home_ensure
 from courses.catalogue.services import catalog_ensure
 from courses.demo.curriculum import course_create_from_curriculum, load_curriculum
 from courses.models import ModulePage

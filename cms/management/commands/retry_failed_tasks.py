@@ -15,8 +15,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from cms.models import TaskFailure
-from cms.task_retry import task_failure_retry, task_failures_due
+from cms.ops.tasks.retry import task_failure_retry, task_failures_due, task_failures_prune
 
 
 class Command(BaseCommand):
@@ -41,6 +40,6 @@ class Command(BaseCommand):
             f"{outcomes['retrying']} will be retried, {outcomes['failed']} failed."
         )
         cutoff = timezone.now() - timedelta(days=keep_days)
-        deleted, _ = TaskFailure.objects.filter(resolved_at__lt=cutoff).delete()
+        deleted = task_failures_prune(resolved_before=cutoff)
         if deleted:
             self.stdout.write(f"{deleted} failures resolved before {cutoff:%Y-%m-%d} deleted.")

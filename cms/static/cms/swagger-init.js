@@ -1,4 +1,4 @@
-// Starts Swagger UI on /api/docs/ with the settings the page carries as JSON (cms/api_docs.py).
+// Starts Swagger UI on /api/docs/ with the settings the page carries as JSON (cms/api/docs.py).
 // Same behaviour as drf-spectacular's inline script: the schema reloads when credentials change,
 // and requests other than GET carry the CSRF token.
 (function () {

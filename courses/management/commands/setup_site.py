@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cms.services import site_home_ensure
+from cms.site.services import site_home_ensure
 from courses.catalogue.services import catalog_ensure
 
 

@@ -2,7 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cms.api import IdField
+from cms.api.fields import IdField
 
 from ...catalogue.models import CoursePage
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from assessments.models import Competency
-from cms.roles import TRAINERS
+from cms.people.roles import TRAINERS
 from tests.factories import TrainerFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments"
 
     def ready(self):
-        from .audit import connect_receivers
+        from .authoring.audit import connect_receivers
 
         connect_receivers()

@@ -64,8 +64,8 @@ def seed() -> None:
     from certificates.issuance.services import certificate_issue
     from cms.models import User
     from cms.site.services import site_home_ensure
+    from courses.catalogue.services import catalog_ensure
     from courses.models import CECategory
-    from courses.services import catalog_ensure
 
     catalog_ensure(home=site_home_ensure())  # every page's navigation links to the catalog
     learner = User.objects.create_user("renee@example.org", full_name="Renee Alvarez-Whitfield")

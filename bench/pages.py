@@ -42,10 +42,11 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         from cms.site.services import site_home_ensure
-        from courses import services
+        from courses.catalogue.services import catalog_ensure
+        from courses.progress import services
         from tests.factories import LearnerFactory, build_course, course_lessons
 
-        catalog = services.catalog_ensure(home=site_home_ensure())
+        catalog = catalog_ensure(home=site_home_ensure())
         course = build_course(catalog, modules=3, lessons_per_module=10)
         learner = LearnerFactory()
         services.enrollment_create(user=learner, course=course)

@@ -1,7 +1,7 @@
 """What learners who do not read score on the demo quizzes, run by `make bench`. Not part of the test suite.
 
 Loads the demo quizzes through the real loader into a throwaway test database (SQLite by default,
-or DATABASE_URL), starts attempts so the real shuffle is used, and scores with assessments.scoring:
+or DATABASE_URL), starts attempts so the real shuffle is used, and scores with assessments.scoring.rules:
 always the longest option, always the shortest, always option k as written and as shuffled (mean
 over the seeds), and random guessing. tests/assessments/test_demo_quiz_validity.py asserts the same
 learners fail; the figures go in docs/benchmarks.md.
@@ -25,9 +25,9 @@ RANDOM_RUNS = 2_000
 
 
 def figures(quiz, learners) -> dict[str, str]:
-    from assessments import services
-    from assessments.cues import length_responses, position_responses, random_responses
-    from assessments.scoring import ORDER, score, version_from_snapshot
+    from assessments.attempts import services
+    from assessments.scoring.rules import ORDER, score, version_from_snapshot
+    from assessments.scoring.strategies import length_responses, position_responses, random_responses
 
     attempts = [
         services.attempt_start(user=learner, quiz=quiz, rng=random.Random(seed)).attempt

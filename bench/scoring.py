@@ -6,8 +6,8 @@ Target: at least 5,000 attempts of a 20-question quiz scored per second on one c
 import random
 import time
 
-from assessments.branching import Choice, Scenario, Step
-from assessments.scoring import BRANCHING, MULTIPLE, ORDER, SINGLE, Option, Question, QuizVersion, score
+from assessments.scoring.branching import Choice, Scenario, Step
+from assessments.scoring.rules import BRANCHING, MULTIPLE, ORDER, SINGLE, Option, Question, QuizVersion, score
 
 CODES = ["engages-relationships", "provides-support", "values-communication", "links-to-resources"]
 TARGET_PER_SECOND = 5_000

@@ -7,8 +7,8 @@ failure here is logged and never breaks the learner's page (``issue_certificates
 from django.db import transaction
 from django.dispatch import receiver
 
-from assessments.signals import attempt_submitted
-from courses.signals import lesson_completed
+from assessments.attempts.signals import attempt_submitted
+from courses.progress.signals import lesson_completed
 
 from .ce.services import learner_certificates_check
 

@@ -53,8 +53,8 @@ account_patterns = [
 ]
 
 api_v1_patterns = [
-    path("", include("courses.api.urls")),
-    path("", include("assessments.api.urls")),
+    path("", include("courses.progress.api.urls")),
+    path("", include("assessments.attempts.api.urls")),
     path("", include("certificates.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
@@ -76,8 +76,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(account_patterns)),
-    path("learn/", include("courses.urls")),
-    path("quizzes/", include("assessments.urls")),
+    path("learn/", include("courses.progress.urls")),
+    path("quizzes/", include("assessments.attempts.urls")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.public_urls")),
     path("api/v1/", include(api_v1_patterns)),

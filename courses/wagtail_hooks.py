@@ -1,3 +1,6 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,8 +12,28 @@ from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 from cms.site.home_panels import HOME_PANEL_HOOK
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
-from . import privacy, selectors
-from .models import CECategory, CourseCatalogPage
+from .catalogue.models import CECategory, CourseCatalogPage, LessonPage
+from .progress import privacy, selectors, services
+
+
+# Order 1: inside Wagtail's own view-restriction check, so a restricted lesson is refused first
+# and only a lesson actually served is remembered. Previews in the admin do not pass through here.
+@hooks.register("on_serve_page", order=1)
+def lesson_gate(serve):
+    """Lessons open to enrolled learners and the course's editors; opening one is remembered for "continue"."""
+
+    def serve_lesson(page, request, serve_args, serve_kwargs):
+        if isinstance(page, LessonPage):
+            access = selectors.lesson_access(lesson=page, user=request.user)
+            if access == "login":
+                return redirect_to_login(request.get_full_path())
+            if access == "enroll":
+                messages.info(request, _("Enroll in this course to open its lessons."))
+                return redirect(selectors.lesson_course(page).url)
+            services.lesson_visit(user=request.user, lesson=page)
+        return serve(page, request, serve_args, serve_kwargs)
+
+    return serve_lesson
 
 
 @hooks.register(NAVIGATION_HOOK)

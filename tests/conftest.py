@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.test.client import ClientMixin
 
 from cms.site.services import site_home_ensure
-from courses.services import catalog_ensure
+from courses.catalogue.services import catalog_ensure
 from tests.auth import force_login_verified, login_without_2fa
 from tests.factories import LearnerFactory, build_course
 

@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from assessments.services import attempt_start, attempt_submit
+from assessments.attempts.services import attempt_start, attempt_submit
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_issue
 from certificates.tracking.models import Assignment

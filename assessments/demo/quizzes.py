@@ -12,7 +12,8 @@ import yaml
 from django.db import transaction
 from django.utils.html import escape
 
-from ..models import Competency, MasteryThreshold, Quiz
+from ..competencies.models import Competency
+from ..quizzes.models import MasteryThreshold, Quiz
 
 QUIZZES_FILE = Path(__file__).with_name("quizzes.yaml")
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cms.people.access import may_see_person
 from courses.models import CoursePage
-from courses.selectors import course_completions
+from courses.progress.completion import course_completions
 
 from ..issuance.dates import add_months
 from ..issuance.models import Certificate, Program

@@ -13,14 +13,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import services as quiz_services
-from assessments.freezing import version_from_snapshot
+from assessments.attempts import services as quiz_services
 from assessments.models import Attempt, Quiz
-from assessments.scoring import BRANCHING, REFLECTION, best_response
+from assessments.scoring.rules import BRANCHING, REFLECTION, best_response, version_from_snapshot
 from cms.people.access import server_side
 from courses.models import CECategory, CourseHours, CoursePage, LessonCompletion, ModulePage
-from courses.selectors import course_outline
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.selectors import course_outline
+from courses.progress.services import enrollment_create, lesson_complete
 
 from ..ce.models import CECredit
 from ..ce.services import course_credits_record, credit_submit, learner_certificates_check

@@ -1,7 +1,7 @@
 """Whether a person has met a program's requirements: the one definition, for issuance, reports, pages and the API.
 
 A program's requirements are met when every one of its required courses is complete, as
-``courses.selectors.course_tallies`` defines it (every visible lesson done, every module quiz
+``courses.progress.completion.course_tallies`` defines it (every visible lesson done, every module quiz
 passed); a program without required courses is never met. Issuance issues on it, the status report
 says "passed" on it (so "awaiting certificate" never waits for a certificate that will not come),
 and the learner's pages list what is still missing from it.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from courses.models import CoursePage
-from courses.selectors import course_completions
+from courses.progress.completion import course_completions
 
 from .models import Program
 

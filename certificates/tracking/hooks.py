@@ -9,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 
 from cms.models import Team
 from cms.people.access import may_track_people
-from courses.hooks import MY_LEARNING_PANEL_HOOK
+from courses.progress.hooks import MY_LEARNING_PANEL_HOOK
 
 from ..issuance.hooks import CertificationViewSet
 from . import assignment_views, team_zip_views

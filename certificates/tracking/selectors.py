@@ -18,7 +18,7 @@ from django.utils import timezone
 from cms.models import Team
 from cms.people.access import has_role, is_administrator, visible_people, visible_teams
 from cms.people.roles import SUPERVISORS, TRAINERS
-from courses.selectors import course_completions
+from courses.progress.completion import course_completions
 
 from ..issuance.models import Certificate
 from .models import Assignment

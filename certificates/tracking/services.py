@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from cms.models import Team
 from courses.models import CoursePage
-from courses.selectors import course_completions
-from courses.services import enrollment_create
+from courses.progress.completion import course_completions
+from courses.progress.services import enrollment_create
 
 from ..issuance.models import Certificate, Program
 from .models import Assignment, DueReminder

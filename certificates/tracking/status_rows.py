@@ -17,10 +17,10 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.selectors import best_scores
+from assessments.attempts.selectors import best_scores
 from cms.people.access import visible_team_names, visible_teams
 from courses.models import Enrollment
-from courses.selectors import CourseTally, course_structure, course_tallies
+from courses.progress.completion import CourseTally, course_structure, course_tallies
 
 from ..issuance.models import Certificate, Program, ProgramCourse
 from ..issuance.requirements import required_courses, requirements_from

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Attempt
 from cms.people.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
 from cms.site.admin_pages import AdminPageView, PersonPageMixin, anyone
-from courses.selectors import learner_courses
+from courses.progress.selectors import learner_courses
 
 from ..ce.selectors import learner_ledger
 from ..issuance.models import Certificate

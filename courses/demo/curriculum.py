@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from assessments.models import Competency
 
-from ..models import CourseCatalogPage, CoursePage, LessonPage, ModulePage
+from ..catalogue.models import CourseCatalogPage, CoursePage, LessonPage, ModulePage
 
 CURRICULUM_FILE = Path(__file__).with_name("curriculum.yaml")
 

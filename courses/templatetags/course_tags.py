@@ -1,6 +1,32 @@
+"""What the course pages show about the person reading them.
+
+The page models hold content only; their templates ask the progress selectors through these
+tags, so a page reads the same whether it is served or previewed in the admin.
+"""
+
 from django import template
 
+from ..progress import selectors
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def catalog_courses(context, catalog):
+    """The catalog's live courses, each with the reader's progress (see ``selectors.catalog_courses``)."""
+    return selectors.catalog_courses(catalog=catalog, user=context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def course_outline(context, course):
+    """The course's modules and lessons with the reader's progress (see ``selectors.course_outline``)."""
+    return selectors.course_outline(course=course, user=context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def lesson_view(context, lesson):
+    """The lesson's place in its course and the reader's state in it (see ``selectors.lesson_view``)."""
+    return selectors.lesson_view(lesson=lesson, user=context["request"].user)
 
 
 @register.simple_tag(takes_context=True)

@@ -77,16 +77,17 @@ class World:
 
 
 def build_world() -> World:
+    from assessments.attempts.services import attempt_start, attempt_submit
     from assessments.models import Competency
-    from assessments.services import attempt_start, attempt_submit
     from certificates.ce.services import credit_submit
     from certificates.issuance.services import certificate_issue
     from certificates.tracking.services import assignment_create
     from cms.models import TaskFailure
     from cms.security.api_tokens.services import api_token_create
     from cms.site.services import site_home_ensure
+    from courses.catalogue.services import catalog_ensure
     from courses.models import CourseCatalogPage
-    from courses.services import catalog_ensure, enrollment_create, lesson_complete, reflection_save
+    from courses.progress.services import enrollment_create, lesson_complete, reflection_save
 
     home = site_home_ensure()
     catalog = catalog_ensure(home=home)

@@ -1,4 +1,4 @@
-"""Hand-built quiz snapshots (the format of assessments.freezing.quiz_snapshot) for the pure cue and publish tests."""
+"""Hand-built quiz snapshots (the format of assessments.quizzes.freezing.quiz_snapshot) for the pure cue and publish tests."""
 
 EQUAL = ["Call her first thing", "Wait for her to call", "Text her a reminder"]  # 20 characters each
 

@@ -24,11 +24,12 @@ import statistics
 
 import pytest
 
-from assessments import services
-from assessments.cues import choice_points, length_responses, position_responses, random_responses, text_length
+from assessments.attempts import services
 from assessments.demo.quizzes import load_quizzes, quiz_create_from_data
-from assessments.publishing import quiz_cue_report, quiz_publish_problems
-from assessments.scoring import BRANCHING, MULTIPLE, ORDER, SINGLE, score, version_from_snapshot
+from assessments.quizzes.publishing import quiz_cue_report, quiz_publish_problems
+from assessments.scoring.cues import choice_points
+from assessments.scoring.rules import BRANCHING, MULTIPLE, ORDER, SINGLE, score, version_from_snapshot
+from assessments.scoring.strategies import length_responses, position_responses, random_responses, text_length
 from tests.factories import LearnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ MARGIN = 20  # points below the pass mark
 RANDOM_RUNS = 2_000
 RANDOM_PASS_RATE_LIMIT = 0.01
 SEEDS = range(5)
-# Writing targets, stricter than the editor's warnings (assessments.cues), which fire only at "most".
+# Writing targets, stricter than the editor's warnings (assessments.scoring.cues), which fire only at "most".
 SHARE_TARGET = 1 / 3  # best answer longest, shortest, in one position, or alone repeating the question
 SELECT_ALL_GAP = 1.15  # mean length of correct against other options, either way
 LENGTH_RATIO = 1.6  # longest option against shortest, within a question or scenario step

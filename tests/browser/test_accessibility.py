@@ -15,8 +15,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from courses.selectors import course_outline
-from courses.services import enrollment_create, lesson_complete, reflection_save
+from courses.progress.selectors import course_outline
+from courses.progress.services import enrollment_create, lesson_complete, reflection_save
 from tests.browser.conftest import DEMO_LEARNER, log_in
 
 pytestmark = pytest.mark.browser

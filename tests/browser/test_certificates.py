@@ -20,8 +20,8 @@ from assessments.models import Attempt, Quiz
 from certificates.demo.certification import quiz_pass
 from certificates.issuance.models import Certificate
 from courses.models import ModulePage
-from courses.selectors import course_outline
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.selectors import course_outline
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.browser.conftest import DEMO_LEARNER, TIMEOUT_MS, log_in
 from tests.browser.test_accessibility import _format_violations, assert_idrefs_resolve, assert_one_h1
 from tests.browser.test_quizzes import (

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import LessonCompletion, Reflection
-from courses.selectors import course_outline
+from courses.progress.selectors import course_outline
 from tests.browser.conftest import DEMO_LEARNER, log_in
 
 pytestmark = pytest.mark.browser

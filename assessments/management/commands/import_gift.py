@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.gift import GiftSyntaxError
-from assessments.gift_import import NothingToImport, quiz_import_gift
-from assessments.models import Competency
+from assessments.competencies.models import Competency
+from assessments.gift.parser import GiftSyntaxError
+from assessments.gift.services import NothingToImport, quiz_import_gift
 
 
 class Command(BaseCommand):

@@ -8,10 +8,11 @@ from cms.models import Team
 from cms.people.demo import DEMO_ACCOUNTS, DEMO_TEAM, demo_accounts_ensure
 from cms.people.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.site.services import site_home_ensure
+from courses.catalogue.services import catalog_ensure
 from courses.demo.curriculum import course_create_from_curriculum, load_curriculum
 from courses.models import ModulePage
-from courses.selectors import course_outline
-from courses.services import catalog_ensure, enrollment_create, lesson_complete
+from courses.progress.selectors import course_outline
+from courses.progress.services import enrollment_create, lesson_complete
 
 from ...demo.certification import demo_certification_ensure
 from ...tracking.services import team_members_enroll

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cms.site.services import site_home_ensure
-from courses.services import catalog_ensure
+from courses.catalogue.services import catalog_ensure
 
 
 class Command(BaseCommand):

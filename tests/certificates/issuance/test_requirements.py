@@ -9,7 +9,7 @@ from certificates.issuance.requirements import program_requirements
 from certificates.issuance.selectors import programs_for_issuing
 from certificates.tracking.status_rows import status_rows
 from courses.models import LessonCompletion
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.auth import verified
 from tests.factories import (
     LearnerFactory,

@@ -10,9 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from assessments import services as assessment_services
-from assessments.freezing import version_from_snapshot
-from assessments.scoring import best_response
+from assessments.attempts import services as assessment_services
+from assessments.scoring.rules import best_response, version_from_snapshot
 from certificates.ce.models import CECredit
 from certificates.ce.services import certificate_renew, learner_certificates_check
 from certificates.documents.pdf import certificate_data
@@ -29,8 +28,8 @@ from certificates.issuance.services import (
     program_save,
 )
 from courses.models import CourseHours
-from courses.selectors import course_completions
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.completion import course_completions
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

@@ -14,7 +14,7 @@ from assessments.models import Attempt
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_issue
 from certificates.tracking.models import Assignment
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.factories import (
     AdminFactory,
     LearnerFactory,

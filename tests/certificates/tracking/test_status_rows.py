@@ -8,7 +8,7 @@ from django.utils import timezone
 from certificates.tracking.models import Assignment
 from certificates.tracking.status_rows import status_rows
 from cms.people.access import visible_people
-from courses.services import enrollment_create, lesson_complete
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.auth import verified
 from tests.factories import (
     AdminFactory,

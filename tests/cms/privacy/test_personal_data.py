@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.attempts.services import attempt_answer, attempt_start, attempt_submit
 from assessments.models import Attempt, Response
-from assessments.services import attempt_answer, attempt_start, attempt_submit
 from certificates.ce.models import CECredit
 from certificates.ce.services import credit_submit
 from certificates.issuance.models import Certificate
@@ -28,7 +28,7 @@ from certificates.tracking.models import Assignment, DueReminder
 from cms.models import AuditLogEntry
 from cms.privacy.personal_data import personal_data_erase
 from courses.models import Enrollment, LessonCompletion, Reflection
-from courses.services import enrollment_create, lesson_complete, reflection_save
+from courses.progress.services import enrollment_create, lesson_complete, reflection_save
 from tests.factories import (
     PASSWORD,
     AdminFactory,

@@ -1,0 +1,48 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cms.api.fields import IdField
+
+from ...catalogue.models import CoursePage
+
+
+class CourseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="course.pk")
+    title = serializers.CharField(source="course.title")
+    summary = serializers.CharField(source="course.summary")
+    url = serializers.SerializerMethodField()
+    lesson_count = serializers.IntegerField(source="total")
+    estimated_minutes = serializers.IntegerField(source="minutes")
+
+    def get_url(self, progress) -> str:
+        return self.context["request"].build_absolute_uri(progress.course.url)
+
+
+class EnrollmentSerializer(serializers.Serializer):
+    course = serializers.IntegerField(source="course.pk")
+    course_title = serializers.CharField(source="course.title")
+    enrolled_at = serializers.DateTimeField(source="enrollment.enrolled_at")
+    last_activity_at = serializers.DateTimeField(source="enrollment.last_activity_at", allow_null=True)
+    lessons_total = serializers.IntegerField(source="total")
+    lessons_completed = serializers.IntegerField(source="completed")
+    percent_complete = serializers.IntegerField(source="percent")
+    resume_url = serializers.SerializerMethodField()
+
+    def get_resume_url(self, progress) -> str | None:
+        lesson = progress.resume_lesson
+        return self.context["request"].build_absolute_uri(lesson.url) if lesson else None
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class OpenCourseField(IdField):
+    def get_queryset(self):
+        # Built per request: Wagtail's public() reads the current view restrictions.
+        return CoursePage.objects.live().public()
+
+
+class EnrollmentCreateSerializer(serializers.Serializer):
+    course = OpenCourseField(
+        help_text="The id of a live course.",
+        error_messages={"does_not_exist": "No open course has id {pk_value}."},
+    )

@@ -1,0 +1,146 @@
+"""Course completion: the one definition, counted by the database for many people and courses at once.
+
+A course is complete when every visible lesson (live, public, in a live, public module) is marked
+complete and every module's live quiz has been passed. Issuance, the status report, due dates and
+reminders all read it from here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max
+from django.db.models.functions import Substr
+
+from assessments.attempts.selectors import first_passes
+
+from ..catalogue.models import CoursePage, LessonPage, ModulePage
+from .models import LessonCompletion
+from .selectors import under_paths
+
+
+@dataclass(frozen=True)
+class CourseTally:
+    """How far one person is through one course: lessons done and module quizzes passed, and when it completed."""
+
+    lessons_done: int
+    lessons: int
+    quizzes_passed: int
+    quizzes: int
+    completed_at: datetime | None  # None until every lesson is done and every quiz passed
+
+    @property
+    def steps_done(self) -> int:
+        return self.lessons_done + self.quizzes_passed
+
+    @property
+    def steps(self) -> int:
+        return self.lessons + self.quizzes
+
+
+@dataclass(frozen=True)
+class CourseStructure:
+    """What completing each course takes: its visible lessons and its modules' live quizzes, by course id."""
+
+    lessons: dict[int, list[int]]
+    quizzes: dict[int, set[int]]
+
+    def lesson_count(self, course_id: int) -> int:
+        return len(self.lessons.get(course_id, ()))
+
+    def quiz_count(self, course_id: int) -> int:
+        return len(self.quizzes.get(course_id, ()))
+
+
+def course_structure(courses: list[CoursePage]) -> CourseStructure:
+    """The visible lessons (live, public, in a live, public module) and live module quizzes of each course (2 queries)."""
+    if not courses:
+        return CourseStructure({}, {})
+    modules = list(
+        ModulePage.objects.live().public().filter(under_paths([c.path for c in courses])).select_related("quiz")
+    )
+    # Only ids and paths: the lessons' bodies are not needed to know whether they are done.
+    lessons = list(
+        LessonPage.objects.live().public().filter(under_paths([m.path for m in modules])).only("pk", "path")
+        if modules
+        else []
+    )
+
+    def course_of(path: str) -> int:
+        return next(c.pk for c in courses if path.startswith(c.path))
+
+    by_course: dict[int, list[int]] = defaultdict(list)
+    for lesson in lessons:
+        by_course[course_of(lesson.path)].append(lesson.pk)
+    quizzes: dict[int, set[int]] = defaultdict(set)
+    for module in modules:
+        if module.quiz_id and module.quiz.live:
+            quizzes[course_of(module.path)].add(module.quiz_id)
+    return CourseStructure(dict(by_course), dict(quizzes))
+
+
+def course_tallies(
+    *, people, courses: list[CoursePage], structure: CourseStructure | None = None
+) -> dict[tuple[int, int], CourseTally]:
+    """Each person's tally in each course, keyed by (person id, course id): the one definition of course completion.
+
+    A course is complete when every visible lesson is marked complete and every module's live quiz
+    has been passed; it completed at the latest of those moments. A course with no visible lessons is
+    never complete. ``people`` is a list of ids (every pair is in the result) or a queryset of ids,
+    used as a subquery (pairs with nothing done are then left out). Four queries whatever the numbers
+    (two with ``structure`` given): completions and passes are counted by the database.
+    """
+    if not courses:
+        return {}
+    structure = structure or course_structure(courses)
+    lessons_done: dict[tuple[int, int], tuple[int, datetime]] = {}
+    all_lessons = [pk for ids in structure.lessons.values() for pk in ids]
+    # All courses sit at one depth in the tree (children of the catalog), so a path prefix names the course.
+    for depth in {len(c.path) for c in courses} if all_lessons else ():
+        prefixes = {c.path: c.pk for c in courses if len(c.path) == depth}
+        rows = (
+            LessonCompletion.objects.filter(user_id__in=people, lesson_id__in=all_lessons)
+            .annotate(course_path=Substr("lesson__path", 1, depth))
+            .filter(course_path__in=list(prefixes))
+            .values("user_id", "course_path")
+            .annotate(n=Count("pk"), last=Max("completed_at"))
+        )
+        for row in rows:
+            lessons_done[(row["user_id"], prefixes[row["course_path"]])] = (row["n"], row["last"])
+    quiz_courses: dict[int, list[int]] = defaultdict(list)
+    for course_id, quiz_ids in structure.quizzes.items():
+        for quiz_id in quiz_ids:
+            quiz_courses[quiz_id].append(course_id)
+    passes: dict[tuple[int, int], list[datetime]] = defaultdict(list)
+    if quiz_courses:
+        for (person_id, quiz_id), first in first_passes(people=people, quiz_ids=list(quiz_courses)).items():
+            for course_id in quiz_courses[quiz_id]:
+                passes[(person_id, course_id)].append(first)
+
+    pairs = set(lessons_done) | set(passes)
+    if isinstance(people, list | tuple | set):
+        pairs |= {(person_id, course.pk) for person_id in people for course in courses}
+    tallies = {}
+    for person_id, course_id in pairs:
+        done, last = lessons_done.get((person_id, course_id), (0, None))
+        passed = passes.get((person_id, course_id), [])
+        lessons, quizzes = structure.lesson_count(course_id), structure.quiz_count(course_id)
+        complete = lessons > 0 and done == lessons and len(passed) == quizzes
+        tallies[(person_id, course_id)] = CourseTally(
+            lessons_done=done,
+            lessons=lessons,
+            quizzes_passed=len(passed),
+            quizzes=quizzes,
+            completed_at=max([last, *passed]) if complete else None,
+        )
+    return tallies
+
+
+def course_completions(*, user, courses: list[CoursePage]) -> dict[int, datetime | None]:
+    """When a person completed each course, or None if not yet (see ``course_tallies`` for what complete means)."""
+    if not courses or not user.is_authenticated:
+        return {course.pk: None for course in courses}
+    tallies = course_tallies(people=[user.pk], courses=courses)
+    return {course.pk: tallies[(user.pk, course.pk)].completed_at for course in courses}

@@ -1,0 +1,106 @@
+"""Branching scenario graphs: authoring validation names the step; best-path totals are right."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessments.scoring.branching import Choice, Scenario, Step, scenario_problems, walk
+
+
+def scenario(start, *steps):
+    return Scenario(start=start, steps=tuple(Step(key, tuple(choices)) for key, choices in steps))
+
+
+GOOD = scenario(
+    "text",
+    ("text", [Choice("call", {"values-communication": 2}, "visit"), Choice("ignore", {}, None)]),
+    ("visit", [Choice("warm", {"links-to-resources": 3}, None), Choice("cold", {"links-to-resources": 1}, None)]),
+)
+
+
+def test_a_valid_scenario_has_no_problems():
+    assert scenario_problems(GOOD) == []
+
+
+def test_dangling_link_names_the_step_and_choice():
+    bad = scenario("a", ("a", [Choice("x", {}, "nowhere")]))
+    assert scenario_problems(bad) == ['In step "a", choice "x" leads to missing step "nowhere".']
+
+
+def test_cycle_is_refused_and_shown():
+    bad = scenario("a", ("a", [Choice("x", {}, "b")]), ("b", [Choice("y", {}, "a"), Choice("z", {}, None)]))
+    [problem] = scenario_problems(bad)
+    assert 'loops back on itself: "a" → "b" → "a"' in problem
+
+
+def test_unreachable_step_is_named():
+    bad = scenario("a", ("a", [Choice("x", {}, None)]), ("island", [Choice("y", {}, None)]))
+    assert scenario_problems(bad) == ['Step "island" cannot be reached from the start step "a".']
+
+
+def test_step_without_choices_is_named():
+    bad = scenario("a", ("a", [Choice("x", {}, "b")]), ("b", []))
+    assert 'Step "b" has no choices' in scenario_problems(bad)[0]
+
+
+def test_missing_start_is_named():
+    assert scenario_problems(scenario("start", ("a", [Choice("x")]))) == [
+        'The scenario starts at step "start", which does not exist.'
+    ]
+
+
+def test_negative_credit_is_refused():
+    bad = scenario("a", ("a", [Choice("x", {"c": -1}, None)]))
+    assert scenario_problems(bad) == ['In step "a", choice "x" has negative credit.']
+
+
+def test_best_path_and_totals():
+    assert GOOD.best_total == 5
+    assert GOOD.best_path_credits == {"links-to-resources": 3, "values-communication": 2}
+    assert GOOD.best_path() == ("call", "warm")
+
+
+def test_walk_follows_the_learners_choices():
+    assert walk(GOOD, ["call", "cold"]) == ({"values-communication": 2, "links-to-resources": 1}, True)
+    assert walk(GOOD, ["call"]) == ({"values-communication": 2}, False)
+    assert walk(GOOD, ["warm"]) == ({}, False)
+
+
+@st.composite
+def random_dags(draw):
+    """Random valid scenarios: steps 0..n-1, each choice leads forward or ends."""
+    n = draw(st.integers(min_value=1, max_value=7))
+    steps = []
+    for i in range(n):
+        choices = []
+        for c in range(draw(st.integers(min_value=1, max_value=3))):
+            target = draw(st.one_of(st.none(), st.integers(min_value=i + 1, max_value=n))) if i + 1 < n else None
+            credit = draw(st.integers(min_value=0, max_value=5))
+            choices.append(
+                Choice(f"s{i}c{c}", {"a" if c % 2 else "b": credit}, None if target in (None, n) else f"s{target}")
+            )
+        if i + 1 < n:
+            # Keep every step reachable: step i always has a choice leading to step i + 1.
+            choices.append(Choice(f"s{i}next", {}, f"s{i + 1}"))
+        steps.append(Step(f"s{i}", tuple(choices)))
+    return Scenario(start="s0", steps=tuple(steps))
+
+
+def all_paths(sc, key):
+    step = sc.step_map[key]
+    for choice in step.choices:
+        if choice.next is None:
+            yield [choice]
+        else:
+            for rest in all_paths(sc, choice.next):
+                yield [choice, *rest]
+
+
+@settings(max_examples=200, deadline=None)
+@given(random_dags())
+def test_best_totals_match_brute_force_on_random_valid_graphs(sc):
+    assert scenario_problems(sc) == []
+    paths = list(all_paths(sc, sc.start))
+    assert sc.best_total == max(sum(c.total for c in path) for path in paths)
+    earned, ended = walk(sc, sc.best_path())
+    assert ended and sum(earned.values()) == sc.best_total
+    assert earned == sc.best_path_credits

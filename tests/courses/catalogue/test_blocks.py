@@ -1,0 +1,122 @@
+"""Every lesson block renders the content a learner needs, and refuses content that would exclude someone."""
+
+import pytest
+from django.core.files.base import ContentFile
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+
+from courses.catalogue import blocks
+from courses.catalogue.blocks import LessonBodyBlock
+
+
+def render(block, value, context=None):
+    return block.render(block.to_python(value), context=context or {})
+
+
+def test_text_block_renders_rich_text():
+    html = render(LessonBodyBlock().child_blocks["text"], "<p>Walk <b>beside</b> people.</p>")
+    assert "Walk <b>beside</b> people." in html
+
+
+@pytest.mark.parametrize(("level", "tag"), [("h2", "<h2>"), ("h3", "<h3>")])
+def test_heading_block_renders_the_chosen_level(level, tag):
+    html = render(blocks.HeadingBlock(), {"text": "Why boundaries matter", "level": level})
+    assert f"{tag}Why boundaries matter" in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"), [("tip", "Tip"), ("caution", "Caution"), ("lived_experience", "From lived experience")]
+)
+def test_callout_block_names_its_kind(kind, label):
+    html = render(blocks.CalloutBlock(), {"kind": kind, "title": "A note", "text": "<p>Say what you will do.</p>"})
+    assert f"callout--{kind}" in html
+    assert label in html
+    assert "Say what you will do." in html
+
+
+@pytest.mark.django_db
+def test_image_block_uses_the_trainers_alt_text():
+    image = Image.objects.create(title="Clinic", file=get_test_image_file())
+    html = render(
+        blocks.ImageBlock(), {"image": image.pk, "alt_text": "A peer and a mother talking", "caption": "At the clinic"}
+    )
+    assert 'alt="A peer and a mother talking"' in html
+    assert "<figcaption>At the clinic</figcaption>" in html
+
+
+def test_image_block_requires_alt_text():
+    block = blocks.ImageBlock()
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean(block.to_python({"image": None, "alt_text": "", "caption": ""}))
+    assert "alt_text" in error.value.block_errors
+
+
+@pytest.mark.django_db
+def test_video_block_requires_a_transcript():
+    block = blocks.VideoBlock()
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean(
+            block.to_python({"title": "Warm hand-offs", "video": "https://video.example.org/1", "transcript": ""})
+        )
+    assert "transcript" in error.value.block_errors
+
+
+@pytest.mark.django_db
+def test_video_block_renders_embed_and_transcript():
+    html = render(
+        blocks.VideoBlock(),
+        {"title": "Warm hand-offs", "video": "https://video.example.org/1", "transcript": "<p>Hello, I am Carla.</p>"},
+    )
+    assert '<iframe title="Example video"' in html
+    assert "Read the transcript" in html
+    assert "Hello, I am Carla." in html
+
+
+def test_vignette_block_shows_person_setting_and_story():
+    html = render(
+        blocks.CaseVignetteBlock(),
+        {
+            "person": "Keisha",
+            "setting": "Clinic, 32 weeks",
+            "content_note": "",
+            "situation": "<p>She asks for a ride.</p>",
+        },
+    )
+    assert "Keisha" in html and "Clinic, 32 weeks" in html and "She asks for a ride." in html
+    assert "<details" not in html
+
+
+def test_vignette_with_content_note_hides_the_story_behind_the_note():
+    html = render(
+        blocks.CaseVignetteBlock(),
+        {"person": "Lena", "setting": "Home", "content_note": "mentions an overdose", "situation": "<p>Story</p>"},
+    )
+    assert "Content note: mentions an overdose" in html
+    assert html.index("<details") < html.index("Story")
+
+
+def test_reflection_block_without_enrollment_shows_the_prompt_but_no_form():
+    html = render(blocks.ReflectionPromptBlock(), {"prompt": "What would you say?", "guidance": "Be brief."})
+    assert "What would you say?" in html and "Be brief." in html
+    assert "<textarea" not in html
+
+
+def test_takeaways_block_lists_items():
+    html = render(blocks.KeyTakeawaysBlock(), {"items": ["Keep promises.", "Refer medical questions."]})
+    assert "<li>Keep promises.</li>" in html and "<li>Refer medical questions.</li>" in html
+
+
+@pytest.mark.django_db
+def test_download_block_links_to_the_document():
+    document = Document.objects.create(title="Safety plan worksheet", file=ContentFile(b"%PDF-1.4", name="plan.pdf"))
+    html = render(blocks.DownloadBlock(), {"document": document.pk, "title": "", "description": "Print and fill in."})
+    assert document.url in html
+    assert "Safety plan worksheet" in html and "PDF" in html and "Print and fill in." in html
+
+
+def test_every_block_type_has_a_template_and_an_icon():
+    for name, child in LessonBodyBlock().child_blocks.items():
+        assert child.meta.template, name
+        assert child.meta.icon, name

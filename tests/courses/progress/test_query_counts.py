@@ -1,0 +1,51 @@
+"""Lesson and course pages run the same number of queries whatever the course size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.progress import services
+from tests.factories import build_course, course_lessons
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    client.get(url)  # warm caches (site root, content types) as a running site would have them
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def enrolled_course(catalog, learner, lessons_per_module):
+    course = build_course(catalog, modules=3, lessons_per_module=lessons_per_module)
+    services.enrollment_create(user=learner, course=course)
+    lessons = course_lessons(course)
+    for lesson in lessons[: len(lessons) // 2]:
+        services.lesson_complete(user=learner, lesson=lesson)
+    return course, lessons
+
+
+def test_course_page_queries_do_not_grow_with_lessons(learner_client, learner, catalog):
+    small, _ = enrolled_course(catalog, learner, lessons_per_module=1)
+    large, _ = enrolled_course(catalog, learner, lessons_per_module=10)
+    small_count = count_queries(learner_client, small.url)
+    assert count_queries(learner_client, large.url) == small_count
+    assert small_count <= 20
+
+
+def test_lesson_page_queries_do_not_grow_with_lessons(learner_client, learner, catalog):
+    _, small_lessons = enrolled_course(catalog, learner, lessons_per_module=1)
+    _, large_lessons = enrolled_course(catalog, learner, lessons_per_module=10)
+    small_count = count_queries(learner_client, small_lessons[1].url)
+    assert count_queries(learner_client, large_lessons[15].url) == small_count
+    assert small_count <= 30
+
+
+def test_my_learning_queries_do_not_grow_with_courses(learner_client, learner, catalog):
+    enrolled_course(catalog, learner, lessons_per_module=1)
+    one = count_queries(learner_client, "/learn/")
+    for _ in range(3):
+        enrolled_course(catalog, learner, lessons_per_module=10)
+    assert count_queries(learner_client, "/learn/") == one

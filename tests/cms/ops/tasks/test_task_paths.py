@@ -19,7 +19,7 @@ def test_every_moved_task_is_found_at_its_new_path(new_path):
     assert callable(import_string(new_path).func)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_queued_and_failed_tasks_under_old_paths_point_at_the_new_ones():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -16,24 +16,17 @@ runs as root. Everything it made (server, database, folders) is removed at the e
 
 import json
 import os
-import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-PGHOST = os.environ.get("BENCH_PGHOST", "127.0.0.1")
-PGPORT = int(os.environ.get("BENCH_PGPORT", "5432"))
+from bench.databases import scratch_database
+from bench.servers import children, cpu_seconds, fetch, free_port, gunicorn, manage, production_env
+from bench.steps import command_line, step_run
+
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
@@ -52,11 +45,8 @@ end
 """
 
 
-def seed() -> None:
-    """Run inside the benchmark's environment: a home page, the catalog, a program and one issued certificate."""
-    import django
-
-    django.setup()
+def seed() -> dict:
+    """A step: a home page, the catalog, a program and one issued certificate."""
     from decimal import Decimal
 
     from certificates.documents.models import CertificateTemplate
@@ -80,7 +70,7 @@ def seed() -> None:
     for name, hours in {"Ethics": 6, "Peer-specific": 10, "Perinatal and family": 4}.items():
         ProgramHours.objects.create(program=program, category=CECategory.objects.get(name=name), hours=Decimal(hours))
     certificate, _ = certificate_issue(user=learner, program=program)
-    print(json.dumps({"code": certificate.code, "serial": certificate.serial}))
+    return {"code": certificate.code, "serial": certificate.serial}
 
 
 def wrk_ensure() -> str | None:
@@ -91,136 +81,6 @@ def wrk_ensure() -> str | None:
         subprocess.run([shutil.which("apt-get"), "update", "-qq"], env=apt, check=False)  # noqa: S603
         subprocess.run([shutil.which("apt-get"), "install", "-y", "-qq", "wrk"], env=apt, check=False)  # noqa: S603
     return shutil.which("wrk")
-
-
-@contextmanager
-def scratch_database(name: str, folder: Path):
-    """A new PostgreSQL database when the server answers, otherwise an SQLite file; dropped afterwards."""
-    import psycopg
-    from psycopg import sql
-
-    def admin():
-        return psycopg.connect(host=PGHOST, port=PGPORT, user="postgres", dbname="postgres", autocommit=True)
-
-    try:
-        with admin() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.OperationalError:
-        yield f"sqlite:///{folder / 'bench.sqlite3'}", "SQLite"
-        return
-    try:
-        with admin() as conn:
-            version = conn.info.server_version // 10000
-        yield f"postgres://postgres@{PGHOST}:{PGPORT}/{name}", f"PostgreSQL {version}"
-    finally:
-        with admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
-    return done.stdout
-
-
-def load_data(env: dict, *args: str) -> str:
-    """``python -m bench.load_data`` with these arguments (load-test data); returns what it printed."""
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench.load_data", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(f"bench.load_data {' '.join(args)} failed:\n{done.stderr}")
-    return done.stdout
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a loopback URL made here
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def children(pid: int) -> list[int]:
-    """The processes ``pid`` started (a gunicorn master's workers)."""
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except FileNotFoundError:
-        return []
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """CPU time (user + system) used so far by these processes."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def stop(process: subprocess.Popen, grace: float = 20) -> None:
-    """Stop a process started in its own session, and everything it started."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=grace)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait()
-
-
-@contextmanager
-def gunicorn(env: dict, port: int, workers: int = WORKERS, timeout: int = 30, log: Path | None = None):
-    """The site on gunicorn (the project's gunicorn.conf.py, sync workers) on a loopback port.
-
-    Ready once the minimal view answers and every worker is up; stopped, with its workers, on exit.
-    Output goes to ``log`` when given.
-    """
-    with log.open("ab") if log else nullcontext() as output:
-        process = subprocess.Popen(  # noqa: S603
-            [BIN / "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers)]
-            + ["--bind", f"127.0.0.1:{port}", "--timeout", str(timeout), "--worker-class", "sync"]
-            + ["--log-level", env.get("GUNICORN_LOG_LEVEL", "warning"), "cms.wsgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT if output else None,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 180  # a busy machine takes a while to import Django several times
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}" + (f"; see {log}" if log else ""))
-            try:
-                if fetch(f"http://127.0.0.1:{port}/bench/minimal/")[0] == 200 and len(children(process.pid)) == workers:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not answer within 180 seconds")
-        yield process
-    finally:
-        stop(process)
 
 
 def workers_cpu_seconds(server: subprocess.Popen) -> float:
@@ -254,33 +114,6 @@ def combined(rounds: list[dict]) -> dict:
     return report
 
 
-def production_env(folder: Path, port: int, **extra: str) -> dict:
-    """Production settings (plus the minimal view) for a benchmark's server, worker and commands.
-
-    Everything lives in ``folder``: uploads, private files and collected static files. A fresh
-    signing key and secret each time; no Redis unless ``extra`` names one.
-    """
-    keygen_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.verify_settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "CREDENTIAL_SIGNING_KEY": manage(keygen_env, "credential_keygen"),
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "DJANGO_MEDIA_ROOT": str(folder / "media"),
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
-        "BENCH_STATIC_ROOT": str(folder / "static"),
-        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
-        # Workers are never replaced mid-run (gunicorn.conf.py's default replaces them every ~1,000
-        # requests), so the CPU time they used can be read from /proc.
-        "GUNICORN_MAX_REQUESTS": "0",
-    }
-    env.pop("REDIS_URL", None)
-    return {**env, **extra}
-
-
 def main() -> bool:
     wrk = wrk_ensure()
     if wrk is None:
@@ -297,10 +130,7 @@ def main() -> bool:
             env = production_env(folder, port, DATABASE_URL=database_url, VERIFY_RATE_LIMIT="off")
             manage(env, "migrate", "--no-input", "-v", "0")
             manage(env, "collectstatic", "--no-input", "-v", "0")
-            seeded = subprocess.check_output(
-                [sys.executable, "-m", "bench.certificate_verify", "seed"], cwd=ROOT, env=env
-            )
-            issued = json.loads(seeded.splitlines()[-1])
+            issued = step_run("bench.certificate_verify", env, "seed")
             pages = {
                 "minimal Django view": "/bench/minimal/",
                 "/verify/<code>/": f"/verify/{issued['code']}/",
@@ -309,7 +139,7 @@ def main() -> bool:
             results = {}
             for conn_max_age in ("60", "0"):
                 rounds = {label: [] for label in pages}
-                with gunicorn({**env, "DATABASE_CONN_MAX_AGE": conn_max_age}, port) as server:
+                with gunicorn({**env, "DATABASE_CONN_MAX_AGE": conn_max_age}, port, WORKERS) as server:
                     base = f"http://127.0.0.1:{port}"
                     status, body = fetch(base + pages["/verify/<code>/"])
                     assert status == 200 and issued["serial"].encode() in body, (status, body[:300])
@@ -350,7 +180,4 @@ def main() -> bool:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["seed"]:
-        seed()
-    else:
-        sys.exit(0 if main() else 1)
+    command_line(main, {"seed": seed})

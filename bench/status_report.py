@@ -17,38 +17,23 @@ Exits non-zero when a target is missed. Everything it made is removed at the end
 """
 
 import http.client
-import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.certificate_verify import (
-    ROOT,
-    children,
-    free_port,
-    gunicorn,
-    load_data,
-    manage,
-    production_env,
-    scratch_database,
-)
+from bench.databases import LEARNERS, TEAMS, data_set_load, scratch_database
+from bench.servers import children, free_port, gunicorn, manage, production_env
+from bench.steps import command_line, step_run
 
-LEARNERS = int(os.environ.get("BENCH_LEARNERS", "10000"))
-TEAMS = int(os.environ.get("BENCH_TEAMS", "200"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
 WARMUP = 5
 P95_TARGET_MS = 300
 
 
-def seed() -> None:
-    """Run inside the benchmark's environment: sessions for an administrator and a supervisor, and an API token."""
-    import django
-
-    django.setup()
+def seed() -> dict:
+    """A step: sessions for an administrator and a supervisor, and an API token."""
     from django.conf import settings
     from django.db.models import Count
 
@@ -66,18 +51,14 @@ def seed() -> None:
     )
     supervisor = team.supervisors.get()
     _, token = api_token_create(user=supervisor, name="Benchmark")
-    print(
-        json.dumps(
-            {
-                "cookie": settings.SESSION_COOKIE_NAME,
-                "admin": signed_in_session(admin, verified=True),
-                "supervisor": signed_in_session(supervisor, verified=True),
-                "team": team.pk,
-                "team_size": team.size,
-                "token": token,
-            }
-        )
-    )
+    return {
+        "cookie": settings.SESSION_COOKIE_NAME,
+        "admin": signed_in_session(admin, verified=True),
+        "supervisor": signed_in_session(supervisor, verified=True),
+        "team": team.pk,
+        "team_size": team.size,
+        "token": token,
+    }
 
 
 def request(port: int, path: str, headers: dict) -> tuple[int, float, float, int]:
@@ -149,18 +130,8 @@ def main() -> bool:
             env = production_env(folder, port, DATABASE_URL=database_url, DATABASE_CONN_MAX_AGE="60")
             manage(env, "migrate", "--no-input", "-v", "0")
             manage(env, "collectstatic", "--no-input", "-v", "0")
-            loading = {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DJANGO_DEBUG": "0"}
-            started = time.perf_counter()
-            manage(loading, "load_demo")
-            demo_seconds = time.perf_counter() - started
-            started = time.perf_counter()
-            summary = load_data(loading, "--learners", str(LEARNERS), "--teams", str(TEAMS))
-            generate_seconds = time.perf_counter() - started
-            seeded = json.loads(
-                subprocess.check_output(
-                    [sys.executable, "-m", "bench.status_report", "seed"], cwd=ROOT, env=env
-                ).splitlines()[-1]
-            )
+            loaded = data_set_load(env)
+            seeded = step_run("bench.status_report", env, "seed")
             admin = {"Cookie": f"{seeded['cookie']}={seeded['admin']}"}
             supervisor = {"Cookie": f"{seeded['cookie']}={seeded['supervisor']}"}
             bearer = {"Authorization": f"Bearer {seeded['token']}"}
@@ -190,8 +161,8 @@ def main() -> bool:
         f"Supervisor tracking: {LEARNERS:,} learners in {TEAMS} teams, {vendor}, production settings, gunicorn "
         f"2 sync workers, DATABASE_CONN_MAX_AGE=60, {REQUESTS} sequential requests per URL after {WARMUP} warm-up"
     )
-    print(f"  load_demo {demo_seconds:.0f}s, bench.load_data {generate_seconds:.0f}s")
-    print("  " + "\n  ".join(line for line in summary.splitlines() if line.startswith("  ")))
+    print(f"  load_demo {loaded['demo_seconds']:.0f}s, bench.load_data {loaded['generate_seconds']:.0f}s")
+    print("  " + "\n  ".join(line for line in loaded["summary"].splitlines() if line.startswith("  ")))
     print(f"  load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after\n")
     print("| URL | p50 ms | p95 ms | p99 ms | requests/s | KB | p95 under 300 ms |")
     print("|---|---|---|---|---|---|---|")
@@ -223,7 +194,4 @@ def main() -> bool:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["seed"]:
-        seed()
-    else:
-        sys.exit(0 if main() else 1)
+    command_line(main, {"seed": seed})

@@ -1,4 +1,4 @@
-"""Production settings for the verification load benchmark (`bench/certificate_verify.py`) only.
+"""Production settings for the benchmarks that serve the site on gunicorn (``bench/servers.py``) only.
 
 Adds a minimal view to compare against (``bench/verify_urls.py``) and collects static files
 into a scratch folder instead of ``var/static``, uncompressed to save a minute and a half per

@@ -1,4 +1,4 @@
-"""The site's URLs plus one minimal Django view, for the verification load benchmark only."""
+"""The site's URLs plus one minimal Django view, for the benchmarks that serve the site on gunicorn only."""
 
 from django.http import HttpResponse
 from django.urls import include, path

@@ -100,24 +100,15 @@ class CertificationHistory:
                     )
                 )
         for old, new in zip(renewals, renewed, strict=True):
-            events.append(
-                CertificateEvent(
-                    certificate=new,
-                    action="renewed",
-                    at=new.issued_at,
-                    actor_name=SYSTEM,
-                    note=f"Renews {old.serial}.",
+            for certificate, action, note in (
+                (new, "renewed", f"Renews {old.serial}."),
+                (old, "superseded", f"Replaced by {new.serial}."),
+            ):
+                events.append(
+                    CertificateEvent(
+                        certificate=certificate, action=action, at=new.issued_at, actor_name=SYSTEM, note=note
+                    )
                 )
-            )
-            events.append(
-                CertificateEvent(
-                    certificate=old,
-                    action="superseded",
-                    at=new.issued_at,
-                    actor_name=SYSTEM,
-                    note=f"Replaced by {new.serial}.",
-                )
-            )
         CertificateEvent.objects.bulk_create(events, batch_size=BATCH)
         return every
 

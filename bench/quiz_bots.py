@@ -3,7 +3,7 @@
 Loads the demo quizzes through the real loader into a throwaway test database (SQLite by default,
 or DATABASE_URL), starts attempts so the real shuffle is used, and scores with assessments.scoring.rules:
 always the longest option, always the shortest, always option k as written and as shuffled (mean
-over the seeds), and random guessing. tests/assessments/test_demo_quiz_validity.py asserts the same
+over the seeds), and random guessing. tests/assessments/demo/test_quizzes.py asserts the same
 learners fail; the figures go in docs/benchmarks.md.
 """
 

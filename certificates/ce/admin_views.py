@@ -16,6 +16,7 @@ from wagtail.admin.paginator import WagtailPaginator
 
 from cms.admin_pages import AdminPageView
 
+from ..issuance.hours import hours_text
 from ..issuance.services import CertificateRefused
 from .models import CECredit
 from .selectors import credits_to_review
@@ -92,7 +93,7 @@ class HoursReviewView(AdminPageView):
             except CertificateRefused as error:
                 form.add_error("note" if not approve else None, str(error))
             else:
-                facts = {"hours": f"{credit.hours.normalize():f}", "title": credit.title, "name": credit.user.full_name}
+                facts = {"hours": hours_text(credit.hours), "title": credit.title, "name": credit.user.full_name}
                 if approve:
                     messages.success(request, _("Approved %(hours)s hours of “%(title)s” for %(name)s.") % facts)
                 else:

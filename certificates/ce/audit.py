@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.audit.log import audit, register_change_action
 from cms.models import AuditLogEntry
 
+from ..issuance.hours import hours_text
 from .models import CECredit
 
 CREDIT_REVIEWED = "pss.cecredit.review"
@@ -21,7 +22,7 @@ def credit_review_audit(credit: CECredit, *, reviewer, before_state: str):
         CREDIT_REVIEWED,
         user=reviewer,
         before={"state": before_state},
-        after={"state": credit.state, "hours": format(credit.hours.normalize(), "f"), "category": credit.category.name},
+        after={"state": credit.state, "hours": hours_text(credit.hours), "category": credit.category.name},
         data={"note": credit.review_note},
     )
 

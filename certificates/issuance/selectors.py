@@ -13,6 +13,7 @@ from django.http import Http404
 from cms.ops.tasks.retry import unresolved_failures
 from cms.people.access import may_see_person
 
+from .hours import hours_text
 from .models import Certificate, Program, ProgramCourse, ProgramHours, RenewalMinimum
 from .tasks import certificate_render_pdf
 
@@ -69,9 +70,7 @@ def program_facts(program: Program) -> dict:
         "organisation": program.organisation,
         "signatory_name": program.signatory_name,
         "signatory_title": program.signatory_title,
-        "hours": [
-            {"category": row.category.name, "hours": format(row.hours.normalize(), "f")} for row in program.hours.all()
-        ],
+        "hours": [{"category": row.category.name, "hours": hours_text(row.hours)} for row in program.hours.all()],
         "total_hours": program.total_hours,
         "template": program.template.snapshot(),
     }
@@ -85,15 +84,15 @@ def program_rules(program) -> dict:
             ProgramCourse.objects.filter(program=program).values_list("course__title", flat=True)
         ),
         "hours": {
-            name: str(hours.normalize())
+            name: hours_text(hours)
             for name, hours in ProgramHours.objects.filter(program=program)
             .order_by("category__name")
             .values_list("category__name", "hours")
         },
         "validity_months": program.validity_months,
-        "renewal_hours": str(program.renewal_hours.normalize()) if program.renewal_hours is not None else None,
+        "renewal_hours": hours_text(program.renewal_hours) if program.renewal_hours is not None else None,
         "renewal_minimums": {
-            name: str(hours.normalize())
+            name: hours_text(hours)
             for name, hours in RenewalMinimum.objects.filter(program=program)
             .order_by("category__name")
             .values_list("category__name", "hours")

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.views.mixins import ExcelDateFormatter, SpreadsheetExportMixin
 
 from cms.admin_pages import AdminPageView
 from cms.people.access import may_track_people, team_for_viewer, visible_people, visible_teams
@@ -120,6 +120,18 @@ class StatusReportView(SpreadsheetExportMixin, AdminPageView):
 
     def to_row_dict(self, item):
         return OrderedDict(zip(self.list_export, export_values(item), strict=True))
+
+    def write_xlsx(self, queryset, output):
+        """Wagtail's workbook, with the sheet named after the report instead of "Sheet1"."""
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True, iso_dates=True)
+        sheet = workbook.create_sheet(title=str(self.page_title))
+        sheet.append(self.get_heading(queryset, field) for field in self.list_export)
+        date_format = ExcelDateFormatter().get()
+        for item in queryset:
+            sheet.append(self.generate_xlsx_row(sheet, self.to_row_dict(item), date_format=date_format))
+        workbook.save(output)
 
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)

@@ -72,3 +72,8 @@ def test_program_save_creates_at_version_one_and_counts_each_edit(program):
 
 def test_a_new_program_is_not_bumped(program):
     assert program_version_bump(program=program, before=None).version == 1
+
+
+def test_whole_tens_of_hours_are_logged_as_people_typed_them(program):
+    program.renewal_hours = Decimal("10.00")
+    assert changes(program_save(program))[0].data["after"]["renewal_hours"] == "10"  # not "1E+1"

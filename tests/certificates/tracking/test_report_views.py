@@ -308,6 +308,7 @@ def test_csv_and_xlsx_hold_exactly_the_visible_filtered_rows(client, world):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.title == "Certification status"
     values = list(sheet.iter_rows(values_only=True))
     headings, body = values[0], values[1:]
     assert [row[headings.index("Person")] for row in body] == [row["Person"] for row in from_csv]

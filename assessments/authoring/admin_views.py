@@ -4,16 +4,16 @@ import csv
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from cms.admin_pages import AdminFormView, AdminPageView
 from cms.spreadsheets import neutralise_formula
 
 from ..attempts.selectors import quiz_item_statistics
@@ -27,28 +27,30 @@ from ..scoring.statistics import statistics_csv_rows
 GIFT_MAX_BYTES = 2 * 1024 * 1024
 
 
-class QuizAdminMixin(WagtailAdminTemplateMixin):
-    """Breadcrumbs back to the quiz listing, like the snippet views around these pages."""
+class QuizAdminMixin:
+    """Pages beside the quiz snippet's views: its permission policy (given by the viewset) decides who may
+    open them, and the breadcrumbs lead back to the quiz listing."""
 
     header_icon = "form"
+    permission_policy = None
 
-    def get_breadcrumbs_items(self):
-        listing = {"url": reverse("wagtailsnippets_assessments_quiz:list"), "label": _("Quizzes")}
-        return [*self.breadcrumbs_items, listing, {"url": "", "label": self.get_page_title()}]
+    def parent_breadcrumbs(self):
+        return [{"url": reverse("wagtailsnippets_assessments_quiz:list"), "label": _("Quizzes")}]
 
 
-class QuizStatisticsView(QuizAdminMixin, TemplateView):
+class QuizStatisticsView(QuizAdminMixin, AdminPageView):
     """Moodle-style item statistics for one quiz: facility, discrimination, option counts, flags,
     and beside them the cue report on the version learners take now (the latest draft before the first publish)."""
 
     template_name = "assessments/admin/statistics.html"
-    permission_policy = None
 
-    def dispatch(self, request, *args, **kwargs):
-        self.quiz = get_object_or_404(Quiz, pk=kwargs["pk"])
-        if not self.permission_policy.user_has_permission_for_instance(request.user, "change", self.quiz):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def quiz(self):
+        return get_object_or_404(Quiz, pk=self.kwargs["pk"])
+
+    def allowed(self, user) -> bool:
+        # Those who may edit this quiz (an unknown quiz is "not found" first).
+        return self.permission_policy.user_has_permission_for_instance(user, "change", self.quiz)
 
     def get_page_title(self):
         return f"Statistics: {self.quiz.title}"
@@ -91,18 +93,15 @@ class GiftUploadForm(forms.Form):
             raise forms.ValidationError(_("Save the file as UTF-8 text and upload it again.")) from error
 
 
-class GiftImportView(QuizAdminMixin, FormView):
+class GiftImportView(QuizAdminMixin, AdminFormView):
     """Trainers upload a GIFT file; a draft quiz is created, or nothing at all if the file is malformed."""
 
     template_name = "assessments/admin/gift_import.html"
     form_class = GiftUploadForm
     page_title = _("Import questions from GIFT")
-    permission_policy = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.permission_policy.user_has_permission(request.user, "add"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self, user) -> bool:
+        return self.permission_policy.user_has_permission(user, "add")
 
     def form_valid(self, form):
         try:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.paginator import WagtailPaginator
 
-from cms.site.admin_pages import AdminPageView
+from cms.admin_pages import AdminPageView
 
 from ..issuance.hours import hours_text
 from ..issuance.services import CertificateRefused

@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.sidebar import LinkMenuItem
 
-from ..issuance.hooks import AllowedMenuItem, CertificationViewSet
+from cms.admin_pages import AllowedUsersMenuItem
+
+from ..issuance.hooks import CertificationViewSet
 from . import admin_views, audit
 from .selectors import credits_to_review
 
 
-class PendingCountMenuItem(AllowedMenuItem):
+class PendingCountMenuItem(AllowedUsersMenuItem):
     """Says how many entries wait for this reviewer, e.g. "CE hours to review (3)"."""
 
     def render_component(self, request):

@@ -20,7 +20,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
-from cms.site.admin_pages import AdminPageView, AllowedUsersMixin
+from cms.admin_pages import AdminPageView, AllowedUsersMixin
 
 from .models import Certificate, CertificateEvent, Program
 from .services import CertificateRefused, certificate_reissue, certificate_revoke, certificate_unrevoke

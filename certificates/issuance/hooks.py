@@ -5,10 +5,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.admin_pages import AllowedUsersMenuItem
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
 from . import admin_views, audit
@@ -50,21 +50,10 @@ def program_edited(request, instance):
         program_version_bump(program=instance, before=getattr(instance, RULES_BEFORE_EDIT, None))
 
 
-class AllowedMenuItem(MenuItem):
-    """A menu item shown only to those who may open its page."""
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allowed = allowed
-
-    def is_shown(self, request):
-        return self.allowed(request.user)
-
-
 class CertificationViewSet(ViewSet):
     """Pages that are not a model's create/edit screens; each opens only for those its view allows."""
 
-    menu_item_class = AllowedMenuItem
+    menu_item_class = AllowedUsersMenuItem
 
     def get_menu_item(self, order=None):
         return self.menu_item_class(

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
-from cms.site.admin_pages import AdminPageView
+from cms.admin_pages import AdminPageView
 from courses.models import CoursePage
 
 from ..issuance.models import Program

@@ -18,8 +18,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.mixins import ExcelDateFormatter, SpreadsheetExportMixin
 
+from cms.admin_pages import AdminPageView
 from cms.people.access import may_track_people, team_for_viewer, visible_people, visible_teams
-from cms.site.admin_pages import AdminPageView
 
 from ..issuance.models import Program, ProgramCourse
 from .status_rows import STATUSES, filter_rows, sort_rows, status_rows

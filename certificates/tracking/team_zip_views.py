@@ -16,9 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from cms.admin_pages import AdminPageView, AllowedUsersMixin
 from cms.models import Team
 from cms.people.access import team_for_viewer, visible_teams
-from cms.site.admin_pages import AdminPageView, AllowedUsersMixin
 
 from ..issuance.files import certificate_pdf_render
 from ..issuance.models import Certificate

@@ -14,8 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Attempt
+from cms.admin_pages import AdminPageView, PersonPageMixin, anyone
 from cms.people.access import person_for_viewer, team_for_viewer, visible_people, visible_teams
-from cms.site.admin_pages import AdminPageView, PersonPageMixin, anyone
 from courses.progress.selectors import learner_courses
 
 from ..ce.selectors import learner_ledger

@@ -5,12 +5,10 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 from wagtail import hooks
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import Button
 
-from cms.people.admin_views import PersonActionMixin
+from cms.admin_pages import AdminFormView, UserActionMixin
 from cms.privacy.personal_data import (
     KEEP,
     PERSONAL_DATA_HOOK,
@@ -52,7 +50,7 @@ class EraseConfirmForm(forms.Form):
         return email
 
 
-class UserEraseView(PersonActionMixin, WagtailAdminTemplateMixin, FormView):
+class UserEraseView(UserActionMixin, AdminFormView):
     """An administrator deletes a person's personal data, as the person could from their profile."""
 
     template_name = "cms/privacy/admin_erase.html"

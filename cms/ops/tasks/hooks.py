@@ -4,17 +4,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from cms.admin_pages import AdminPageView
 from cms.ops.tasks.models import TaskFailure
 from cms.ops.tasks.retry import retry_delay, task_failure_counts, task_failure_retry
 
@@ -33,21 +30,14 @@ def may_view_background_tasks(user) -> bool:
     return user.is_authenticated and user.is_superuser
 
 
-class BackgroundTasksView(WagtailAdminTemplateMixin, TemplateView):
+class BackgroundTasksView(AdminPageView):
     """Tasks that are retrying or have given up, newest failure first, and those resolved this week."""
 
+    allowed = staticmethod(may_view_background_tasks)
     template_name = "cms/tasks/report.html"
     page_title = _("Background tasks")
     header_icon = "warning"
     paginate_by = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_view_background_tasks(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,11 +72,6 @@ class BackgroundTaskRetryView(BackgroundTasksView):
         return redirect(TASKS_REPORT_URL_NAME)
 
 
-class BackgroundTasksMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_view_background_tasks(request.user)
-
-
 @hooks.register("register_admin_urls")
 def background_task_urls():
     return [
@@ -99,6 +84,6 @@ def background_task_urls():
 
 @hooks.register("register_reports_menu_item")
 def background_tasks_menu_item():
-    return BackgroundTasksMenuItem(
+    return BackgroundTasksView.menu_item(
         _("Background tasks"), reverse(TASKS_REPORT_URL_NAME), name="background-tasks", icon_name="warning", order=900
     )

@@ -2,15 +2,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from cms.admin_pages import AdminPageView
 from cms.security.api_tokens.services import api_token_create, api_token_revoke, may_hold_api_tokens, user_api_tokens
 
 API_TOKENS_URL_NAME = "api_tokens"
@@ -24,20 +21,13 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class ApiTokensView(WagtailAdminTemplateMixin, TemplateView):
+class ApiTokensView(AdminPageView):
     """Your tokens and a form for a new one. A new token is shown on the page that answers the form, and never again."""
 
+    allowed = staticmethod(may_hold_api_tokens)
     template_name = "cms/tokens/index.html"
     page_title = _("API tokens")
     header_icon = "key"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_hold_api_tokens(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, form=None, created=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -70,11 +60,6 @@ class ApiTokenRevokeView(ApiTokensView):
         return redirect(API_TOKENS_URL_NAME)
 
 
-class ApiTokensMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_hold_api_tokens(request.user)
-
-
 @hooks.register("register_admin_urls")
 def api_token_urls():
     return [
@@ -85,6 +70,6 @@ def api_token_urls():
 
 @hooks.register("register_settings_menu_item")
 def api_tokens_menu_item():
-    return ApiTokensMenuItem(
+    return ApiTokensView.menu_item(
         _("API tokens"), reverse(API_TOKENS_URL_NAME), name="api-tokens", icon_name="key", order=900
     )

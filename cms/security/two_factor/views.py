@@ -18,10 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from cms.people.admin_views import PersonActionMixin
+from cms.admin_pages import AdminPageView, UserActionMixin, anyone
 from cms.security.two_factor.services import (
     RECOVERY_CODE_COUNT,
     CodeCheck,
@@ -191,16 +189,14 @@ class TwoFactorVerifyView(View):
         )
 
 
-class RecoveryCodesView(WagtailAdminTemplateMixin, TemplateView):
+class RecoveryCodesView(AdminPageView):
     """Your two-factor status, how many recovery codes are left, and new recovery codes (shown once)."""
 
+    allowed = staticmethod(anyone)
     template_name = "cms/two_factor/recovery_codes.html"
     page_title = _("Two-factor authentication")
     header_icon = "key"
     http_method_names = ["get", "post"]
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, codes=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -230,7 +226,7 @@ def may_reset_two_factor(user) -> bool:
     return user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
 
 
-class TwoFactorResetView(PersonActionMixin, WagtailAdminTemplateMixin, TemplateView):
+class TwoFactorResetView(UserActionMixin, AdminPageView):
     """An administrator removes a person's authenticator app and recovery codes, for a lost or new phone."""
 
     template_name = "cms/two_factor/reset.html"

@@ -116,3 +116,24 @@ def test_cues_are_those_of_the_version_learners_take_not_of_a_later_draft(client
     content = client.get(url(quiz)).content.decode()
     assert "the best answer is the longest option" not in content
     assert "Learners could find answers without knowing them" not in content
+
+
+GIFT_URL = "/admin/snippets/assessments/quiz/import-gift/"
+
+
+def test_statistics_and_gift_import_sit_under_quizzes(client):
+    quiz = build_quiz(title="Boundaries")
+    client.force_login(TrainerFactory())
+    quizzes = {"url": "/admin/snippets/assessments/quiz/", "label": "Quizzes"}
+
+    for page, title in [(url(quiz), "Statistics: Boundaries"), (GIFT_URL, "Import questions from GIFT")]:
+        response = client.get(page)
+        assert response.status_code == 200
+        labels = [{"url": str(i["url"]), "label": str(i["label"])} for i in response.context["breadcrumbs_items"]]
+        assert labels == [{"url": "/admin/", "label": "Home"}, quizzes, {"url": "", "label": title}]
+
+
+def test_statistics_of_an_unknown_quiz_are_not_found_for_anyone(client):
+    client.force_login(SupervisorFactory())
+    assert client.get("/admin/snippets/assessments/quiz/statistics/999999/").status_code == 404
+    assert client.get(GIFT_URL)["Location"] == "/admin/"

@@ -291,3 +291,17 @@ def test_person_page_runs_the_same_number_of_queries_for_few_and_many_attempts(c
         counts.append(len(queries))
 
     assert counts[0] == counts[1]
+
+
+def test_a_persons_page_is_titled_with_them_under_my_teams(client, teams):
+    client.force_login(teams["supervisor"])
+    member = teams["members"][0]
+
+    response = client.get(person_url(member))
+
+    assert (str(response.context["page_title"]), str(response.context["page_subtitle"])) == ("Ana Reyes", "")
+    assert [(str(i["url"]), str(i["label"])) for i in response.context["breadcrumbs_items"]] == [
+        ("/admin/", "Home"),
+        (TEAMS, "My teams"),
+        ("", "Ana Reyes"),
+    ]

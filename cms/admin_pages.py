@@ -96,8 +96,11 @@ class PersonPageMixin:
     person_url_kwarg = "person_id"
 
     def load_person(self, viewer, person_id: int):
-        """The person, or Http404 / PermissionDenied for people ``viewer`` may not open."""
-        raise NotImplementedError
+        """The person, or Http404 / PermissionDenied for people ``viewer`` may not open.
+
+        A page says whom it may open; until it does, it opens nobody.
+        """
+        raise PermissionDenied
 
     def check_access(self, request) -> None:
         super().check_access(request)
@@ -122,7 +125,8 @@ class UserActionMixin(PersonPageMixin):
     allowed = staticmethod(anyone)
 
     def may_act(self, user, person) -> bool:
-        raise NotImplementedError
+        """Whether ``user`` may take this action on ``person``; a page that does not say allows nobody."""
+        return False
 
     def load_person(self, viewer, person_id: int):
         person = get_object_or_404(get_user_model(), pk=person_id)

@@ -82,3 +82,21 @@ def test_a_menu_item_shows_to_the_people_its_page_lets_in(client, label, shown_t
     assert label in client.get(reverse("wagtailadmin_home")).content.decode()
     client.force_login(hidden_from())
     assert label not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+@pytest.mark.parametrize("mixin", ["PersonPageMixin", "UserActionMixin"])
+def test_a_person_page_that_does_not_say_whom_it_opens_opens_nobody(rf, mixin):
+    from django.core.exceptions import PermissionDenied
+
+    from cms import admin_pages
+    from tests.auth import verified
+
+    class Unfinished(getattr(admin_pages, mixin), admin_pages.AdminPageView):
+        allowed = staticmethod(admin_pages.anyone)
+        template_name = "wagtailadmin/base.html"
+
+    administrator, learner = AdminFactory(), LearnerFactory()
+    request = rf.get("/")
+    request.user = verified(administrator)
+    with pytest.raises(PermissionDenied):
+        Unfinished.as_view()(request, person_id=learner.pk, user_id=learner.pk)

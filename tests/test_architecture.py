@@ -7,7 +7,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("cms", "assessments", "courses", "certificates")
 # Folders Django or Wagtail name for us: not concepts of their own.
-FRAMEWORK_FOLDERS = {"migrations", "management", "commands", "templatetags", "templates", "static", "settings"}
+FRAMEWORK_FOLDERS = {
+    "migrations",
+    "management",
+    "commands",
+    "templatetags",
+    "templates",
+    "static",
+    "settings",
+    "formats",
+}
 MAX_MODULE_LINES = 400
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from cms.dates import site_datetime
 from cms.refusals import Conflict, InvalidInput, NotFound
 
 from ..quizzes.freezing import quiz_snapshot
@@ -48,10 +48,6 @@ class InvalidAnswer(InvalidInput):
 class StartResult:
     attempt: Attempt
     created: bool
-
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _draw(snapshot: dict, rng: random.Random) -> tuple[list[str], dict[str, list[str]]]:
@@ -110,7 +106,7 @@ def _start_locked(*, user, quiz: Quiz, rng: random.Random | None) -> StartResult
     if attempts and published.cooldown_minutes:
         ready_at = attempts[0].submitted_at + timedelta(minutes=published.cooldown_minutes)
         if timezone.now() < ready_at:
-            raise AttemptRefused(f"You can try again from {_when(ready_at)}.", retry_at=ready_at)
+            raise AttemptRefused(f"You can try again from {site_datetime(ready_at)}.", retry_at=ready_at)
 
     snapshot = quiz_snapshot(published, revision_id=quiz.live_revision_id)
     keys, option_orders = _draw(snapshot, rng or random.SystemRandom())

@@ -190,6 +190,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates and times on every page, email, PDF and export (cms/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["cms.formats"]
 
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_URL = "/static/"

@@ -126,11 +126,6 @@ class LearnerQuestion:
     possible: float | None = None
     correct_order: list[str] = field(default_factory=list)  # put in order, when revealed
 
-    @property
-    def full_marks(self) -> bool:
-        """Scored, and every point earned (the result page folds these away)."""
-        return self.possible is not None and self.earned is not None and self.earned >= self.possible
-
 
 def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bool = False) -> LearnerQuestion:
     """Question ``number`` (1-based) of the attempt, shown in this attempt's order, with feedback only when allowed."""

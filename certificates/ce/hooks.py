@@ -1,5 +1,6 @@
 """Admin for the CE hours ledger: "CE hours to review", with how many entries wait, and its audit actions."""
 
+from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -8,8 +9,10 @@ from wagtail.admin.ui.sidebar import LinkMenuItem
 from cms.admin_pages import AllowedUsersMenuItem
 
 from ..issuance.hooks import CertificationViewSet
+from ..issuance.models import Program
 from . import admin_views, audit
 from .selectors import credits_to_review
+from .tasks import program_certificates_catch_up
 
 
 class PendingCountMenuItem(AllowedUsersMenuItem):
@@ -42,3 +45,11 @@ class HoursReviewViewSet(CertificationViewSet):
 @hooks.register("register_log_actions")
 def audit_log_actions(actions):
     audit.register_audit_actions(actions)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def program_saved(request, instance):
+    """A program saved active (new, edited or resumed) issues what people already earned, in the background."""
+    if isinstance(instance, Program) and instance.active:
+        transaction.on_commit(lambda: program_certificates_catch_up.enqueue(instance.pk), robust=True)

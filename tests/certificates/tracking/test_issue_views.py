@@ -96,3 +96,15 @@ def test_a_second_certificate_is_refused(client, setting):
     response = client.post(issue_url(person), {"program": program.pk, "confirm": "on"})
     assert f"already holds certificate {first.serial}" in response.content.decode()
     assert Certificate.objects.filter(user=person).count() == 1
+
+
+def test_a_paused_program_issues_nothing_even_on_request(setting):
+    from certificates.issuance.services import CertificateRefused, certificate_issue_on_request
+
+    course, program, person = setting
+    complete_course(person, course)
+    program.active = False
+    program.save()
+    with pytest.raises(CertificateRefused, match="is paused"):
+        certificate_issue_on_request(user=person, program=program, actor=AdminFactory())
+    assert not Certificate.objects.exists()

@@ -50,10 +50,14 @@ demo: migrate
 
 serve: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl+C."
+	@[ -z "$(LOGINS)" ] || $(BIN)/python manage.py load_demo --logins
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make run: set up everything, load the demo curriculum and accounts, serve on 127.0.0.1:8000
-run: demo serve
+## make run: set up everything, load the demo curriculum and accounts, serve on 127.0.0.1:8000. The demo
+## logins come last, after the migrations' and the loader's output, just before the server starts.
+run: migrate
+	$(BIN)/python manage.py load_demo --no-logins
+	@$(MAKE) --no-print-directory serve LOGINS=1
 
 ## make test: set up if needed and run the whole suite
 test: install

@@ -1,7 +1,9 @@
 """Admin for the CE hours ledger: "CE hours to review", with how many entries wait, and its audit actions.
 
-Also the quiz result's "Your certificate is ready" step (``register_quiz_result_next_step``)."""
+Also the quiz result's "Your certificate is ready" step (``register_quiz_result_next_step``), and a
+program saved active issuing the certificates people already earned."""
 
+from django.db import transaction
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -11,8 +13,10 @@ from assessments.attempts.next_steps import QUIZ_RESULT_NEXT_STEP_HOOK, NextStep
 from cms.admin_pages import AllowedUsersMenuItem
 
 from ..issuance.hooks import CertificationViewSet
+from ..issuance.models import Program
 from . import admin_views, audit
 from .selectors import certificate_earned_by_attempt, credits_to_review
+from .tasks import program_certificates_catch_up
 
 
 class PendingCountMenuItem(AllowedUsersMenuItem):
@@ -59,3 +63,11 @@ def certificate_ready_step(request, attempt):
         reverse("my-certificates"),
         order=10,
     )
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def program_saved(request, instance):
+    """A program saved active (new, edited or resumed) issues what people already earned, in the background."""
+    if isinstance(instance, Program) and instance.active:
+        transaction.on_commit(lambda: program_certificates_catch_up.enqueue(instance.pk), robust=True)

@@ -6,7 +6,7 @@ Who may see a person's hours and evidence is decided by ``cms.access`` alone; an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cms.people.access import may_see_person, person_records
 from courses.models import CECategory, ModulePage
+from courses.progress.selectors import CourseProgress, course_progress
 
 from ..issuance.dates import add_months
 from ..issuance.models import Certificate, Program, ProgramCourse
@@ -97,6 +98,7 @@ class ProgramStanding:
     requirements: Requirements
     certificate: Certificate | None
     renewal: RenewalProgress | None
+    still_to_do: list[CourseProgress] = field(default_factory=list)  # each required course not complete yet
 
 
 @dataclass
@@ -124,13 +126,24 @@ def learner_ledger(*, user) -> Ledger:
     )
     current = {c.program_id: c for c in Certificate.objects.current().filter(user=user, revoked_at=None)}
     standings = []
-    for requirements in program_requirements(user=user, programs=programs):
+    every_requirement = program_requirements(user=user, programs=programs)
+    # What is left of each course still missing, in the words the course pages use.
+    missing = {course.pk: course for r in every_requirement for course in r.missing}
+    progress = course_progress(user=user, courses=list(missing.values()))
+    for requirements in every_requirement:
         certificate = current.get(requirements.program.pk)
         renewal = None
         if certificate:
             certificate.program = requirements.program
             renewal = renewal_progress(certificate=certificate, credits=credits)
-        standings.append(ProgramStanding(requirements=requirements, certificate=certificate, renewal=renewal))
+        standings.append(
+            ProgramStanding(
+                requirements=requirements,
+                certificate=certificate,
+                renewal=renewal,
+                still_to_do=[progress[course.pk] for course in requirements.missing],
+            )
+        )
     return Ledger(
         credits=credits,
         totals=sorted(totals.items(), key=lambda item: item[0].name),

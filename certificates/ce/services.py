@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +26,8 @@ from ..issuance.services import CertificateRefused, certificate_issue, certifica
 from .audit import credit_review_audit
 from .models import CECredit
 from .selectors import renewal_progress
+
+User = get_user_model()
 
 
 def _enrolled_courses(user) -> list[CoursePage]:
@@ -130,6 +133,21 @@ def learner_certificates_check(*, user, programs: list[Program] | None = None) -
         if progress and progress.met:
             renewed.append(certificate_renew(certificate=certificate))
     return CheckResult(issued=issued, renewed=renewed, credits_added=credits_added)
+
+
+def program_certificates_check(*, program_id: int) -> int:
+    """Issue ``program``'s certificate to everyone who has met its requirements and holds none; returns how many.
+
+    Runs when a program is saved active (created, edited, or resumed after a pause), so people who met
+    its requirements meanwhile are not left "passed, awaiting certificate". Only people enrolled in
+    a required course can have met them. Doing it twice changes nothing.
+    """
+    programs = list(programs_for_issuing().filter(pk=program_id))
+    if not programs:
+        return 0  # paused or gone: it issues nothing
+    courses = [row.course_id for row in programs[0].required_courses.all()]
+    people = User.objects.filter(is_active=True, enrollments__course_id__in=courses).distinct().order_by("pk")
+    return sum(len(learner_certificates_check(user=person, programs=programs).issued) for person in people)
 
 
 def credit_submit(*, user, **fields) -> CECredit:

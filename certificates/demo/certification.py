@@ -158,13 +158,14 @@ def demo_certification_ensure(*, course: CoursePage, users: dict, admin) -> Prog
     )
     # Certified 25 months ago: expired last month.
     _certified_in_the_past(person("emery.brooks@example.org"), course, program, days_ago=25 * 30 + 5)
-    # Certified, then revoked: the certificate was issued to a duplicate account.
-    revoked = _certified_in_the_past(person("frankie.okoro@example.org"), course, program, days_ago=90)
-    certificate_revoke(
-        certificate=revoked, actor=admin, reason="Issued to a duplicate account; see the person's main record."
-    )
+    # Certified, then revoked: the certificate was issued to a duplicate account. Revoked in the same
+    # transaction, so the "Congratulations" email (sent once it commits) finds it revoked and is not sent.
+    with transaction.atomic():
+        revoked = _certified_in_the_past(person("frankie.okoro@example.org"), course, program, days_ago=90)
+        certificate_revoke(
+            certificate=revoked, actor=admin, reason="Issued to a duplicate account; see the person's main record."
+        )
     _assignments_ensure(course, program, person, admin)
-    _finished_while_paused(person("bea.nguyen@example.org"), course, program)
     return program
 
 
@@ -184,16 +185,3 @@ def _assignments_ensure(course: CoursePage, program: Program, person, admin) -> 
     )
     Assignment.objects.filter(pk=overdue.pk).update(created_at=timezone.now() - timedelta(days=35))
     enrollment_create(user=casey, course=course)
-
-
-def _finished_while_paused(user, course: CoursePage, program: Program) -> None:
-    """Finish the course while the program is paused: passed, awaiting a certificate.
-
-    Paused programs issue nothing. The program is active again once the checks that follow the
-    learner's work have run, so the certificate comes with the next ``issue_certificates`` run.
-    """
-    with transaction.atomic():
-        Program.objects.filter(pk=program.pk).update(active=False)
-        course_finish(user, course)
-        # Registered after the learner's checks, so it runs after them on commit.
-        transaction.on_commit(lambda: Program.objects.filter(pk=program.pk).update(active=True))

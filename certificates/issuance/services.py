@@ -22,6 +22,7 @@ from cms.ops.tasks.retry import task_failure_record
 from .audit import certificate_audit, program_change_audit
 from .dates import add_months
 from .models import Certificate, CertificateEvent, ExpiryReminder, Program, SerialCounter
+from .requirements import program_requirements
 from .selectors import program_facts, program_rules
 from .tasks import certificate_email_issued, certificate_email_reminder, certificate_render_pdf
 
@@ -143,7 +144,7 @@ def certificate_supersede(
 
 
 def certificate_issue(
-    *, user, program: Program, actor=None, issued_at: datetime | None = None
+    *, user, program: Program, actor=None, issued_at: datetime | None = None, note: str = ""
 ) -> tuple[Certificate, bool]:
     """Issue ``program``'s certificate to ``user`` unless they already hold a current one. Returns (certificate, created).
 
@@ -167,10 +168,37 @@ def certificate_issue(
                 issued_at=issued_at,
                 expires_on=expires_on,
                 actor=actor,
+                note=note,
             )
             return certificate, True
     except IntegrityError:
         return Certificate.objects.current().get(user=user, program=program), False
+
+
+def certificate_issue_on_request(*, user, program: Program, actor) -> Certificate:
+    """An administrator issues ``program``'s certificate to ``user`` from the person's admin page.
+
+    The same issuing as automatic issuance (``certificate_issue``), refused unless the program is active,
+    the person's requirements are met (``requirements.program_requirements``) and they hold no current
+    certificate of it. The certificate's first event names the administrator.
+    """
+    if not program.active:
+        raise CertificateRefused(f"{program.name} is paused: it issues no certificates until it is active again.")
+    [requirements] = program_requirements(user=user, programs=[program])
+    if not requirements.met:
+        missing = ", ".join(course.title for course in requirements.missing) or "its required courses"
+        raise CertificateRefused(
+            f"{user.full_name or user.email} has not met the requirements of {program.name} yet. "
+            f"Still to complete: {missing}."
+        )
+    certificate, created = certificate_issue(
+        user=user, program=program, actor=actor, note="Issued by an administrator from the person's page."
+    )
+    if not created:
+        raise CertificateRefused(
+            f"{user.full_name or user.email} already holds certificate {certificate.serial} of {program.name}."
+        )
+    return certificate
 
 
 def certificate_reissue(*, certificate: Certificate, actor, reason: str) -> Certificate:

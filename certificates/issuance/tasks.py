@@ -64,6 +64,9 @@ def certificate_email_issued(certificate_id: int) -> None:
     certificate = Certificate.objects.select_related("user").filter(pk=certificate_id).first()
     if certificate is None or certificate.user is None:
         return
+    if not certificate.status().is_valid:
+        # Revoked, replaced or already expired by the time the email goes: congratulations would be untrue.
+        return
     _send(certificate, "issued", f"Your certificate: {certificate.program_name}")
     CertificateEvent.objects.create(
         certificate=certificate,

@@ -13,6 +13,7 @@ from courses.progress.hooks import MY_LEARNING_PANEL_HOOK
 
 from ..issuance.hooks import CertificationViewSet
 from . import assignment_views, team_zip_views
+from .issue_views import ISSUE_URL_NAME, PersonIssueView
 from .report_views import StatusReportView
 from .selectors import learner_due_items, may_assign
 from .services import team_members_enroll
@@ -62,6 +63,7 @@ def tracking_urls():
         path("teams/status/", TeamIndexView.as_view(), name=TEAMS_INDEX),
         path("teams/<int:team_id>/status/", TeamStatusView.as_view(), name="tracking_team"),
         path("people/<int:person_id>/", PersonView.as_view(), name="tracking_person"),
+        path("people/<int:person_id>/issue/", PersonIssueView.as_view(), name=ISSUE_URL_NAME),
     ]
 
 

@@ -19,7 +19,9 @@ from cms.people.access import person_for_viewer, team_for_viewer, visible_people
 from courses.progress.selectors import learner_courses
 
 from ..ce.selectors import learner_ledger
+from ..issuance.admin_views import may_manage_certificates
 from ..issuance.models import Certificate
+from .issue_views import ISSUE_URL_NAME
 from .profiles import (
     DEFAULT_MASTERY,
     competency_profile,
@@ -139,5 +141,6 @@ class PersonView(PersonPageMixin, TrackingPageView):
             ledger=learner_ledger(user=person),
             profile=competency_profile(user=person),
             default_mastery=DEFAULT_MASTERY,
+            issue_url=reverse(ISSUE_URL_NAME, args=[person.pk]) if may_manage_certificates(self.request.user) else "",
         )
         return context

@@ -1,8 +1,12 @@
 """Course completion: the one definition, counted by the database for many people and courses at once.
 
-A course is complete when every visible lesson (live, public, in a live, public module) is marked
-complete and every module's live quiz has been passed. Issuance, the status report, due dates and
-reminders all read it from here.
+A course's steps are its visible lessons (live, public, in a live, public module) and its visible
+modules' live quizzes. A course is complete when it has at least one step and every step is done:
+every visible lesson marked complete and every module quiz passed. So a course whose lessons are all
+withdrawn completes when its quizzes are passed, and a course with nothing published (no lessons,
+no quizzes) cannot be completed: a program that requires it issues nothing until the course has
+something to do (docs/decisions.md). Issuance, the status report, due dates, reminders and every
+learner page (``course_complete``) read it from here.
 """
 
 from __future__ import annotations
@@ -11,14 +15,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 
 from assessments.attempts.selectors import first_passes
 
 from ..catalogue.models import CoursePage, LessonPage, ModulePage
 from .models import LessonCompletion
-from .selectors import under_paths
+
+
+def under_paths(paths: list[str]) -> Q:
+    """A filter for the pages below any of these tree paths."""
+    scope = Q()
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    return scope
+
+
+def course_complete(*, lessons: int, lessons_done: int, quizzes: int, quizzes_passed: int) -> bool:
+    """The rule: at least one step (a lesson or a module quiz), and every lesson done and every quiz passed."""
+    return lessons + quizzes > 0 and lessons_done >= lessons and quizzes_passed >= quizzes
 
 
 @dataclass(frozen=True)
@@ -86,9 +102,8 @@ def course_tallies(
 ) -> dict[tuple[int, int], CourseTally]:
     """Each person's tally in each course, keyed by (person id, course id): the one definition of course completion.
 
-    A course is complete when every visible lesson is marked complete and every module's live quiz
-    has been passed; it completed at the latest of those moments. A course with no visible lessons is
-    never complete. ``people`` is a list of ids (every pair is in the result) or a queryset of ids,
+    A course is complete as ``course_complete`` says; it completed at the latest of those moments. A
+    course with nothing published (no visible lessons, no live module quizzes) is never complete. ``people`` is a list of ids (every pair is in the result) or a queryset of ids,
     used as a subquery (pairs with nothing done are then left out). Four queries whatever the numbers
     (two with ``structure`` given): completions and passes are counted by the database.
     """
@@ -127,13 +142,13 @@ def course_tallies(
         done, last = lessons_done.get((person_id, course_id), (0, None))
         passed = passes.get((person_id, course_id), [])
         lessons, quizzes = structure.lesson_count(course_id), structure.quiz_count(course_id)
-        complete = lessons > 0 and done == lessons and len(passed) == quizzes
+        complete = course_complete(lessons=lessons, lessons_done=done, quizzes=quizzes, quizzes_passed=len(passed))
         tallies[(person_id, course_id)] = CourseTally(
             lessons_done=done,
             lessons=lessons,
             quizzes_passed=len(passed),
             quizzes=quizzes,
-            completed_at=max([last, *passed]) if complete else None,
+            completed_at=max(moment for moment in [last, *passed] if moment) if complete else None,
         )
     return tallies
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from assessments.attempts.selectors import QuizStatus, quiz_statuses
 from cms.people.access import staff_verified
 
 from ..catalogue.models import CourseCatalogPage, CoursePage, LessonPage, ModulePage
+from .completion import course_complete, under_paths
 from .models import Enrollment, LessonCompletion, Reflection
 
 
@@ -23,11 +26,52 @@ class LessonEntry:
     completed: bool = False
 
 
+QUIZ_STATE_LABELS = {"passed": _("passed"), "not_passed": _("not passed yet"), "not_started": _("not started")}
+
+
+@dataclass
+class QuizStep:
+    """A module's quiz as a step of its course: where this person stands with it."""
+
+    module: ModulePage
+    status: QuizStatus
+    course_url: str = ""
+
+    @property
+    def quiz(self):
+        return self.status.quiz
+
+    @property
+    def passed(self) -> bool:
+        return self.status.passed
+
+    @property
+    def state(self) -> str:
+        """ "passed", "not_passed" (tried, or an attempt open) or "not_started"."""
+        if self.status.passed:
+            return "passed"
+        return "not_passed" if self.status.attempts else "not_started"
+
+    @property
+    def state_label(self) -> str:
+        return QUIZ_STATE_LABELS[self.state]
+
+    @property
+    def url(self) -> str:
+        """The quiz's start page, which leads back to the course."""
+        url = reverse("quiz-detail", args=[self.quiz.pk])
+        return f"{url}?{urlencode({'next': self.course_url})}" if self.course_url else url
+
+
 @dataclass
 class ModuleEntry:
     module: ModulePage
     lessons: list[LessonEntry] = field(default_factory=list)
-    quiz: QuizStatus | None = None
+    quiz_step: QuizStep | None = None
+
+    @property
+    def quiz(self) -> QuizStatus | None:
+        return self.quiz_step.status if self.quiz_step else None
 
     @property
     def minutes(self) -> int:
@@ -40,11 +84,15 @@ class ModuleEntry:
 
 @dataclass
 class CourseProgress:
-    """Where one person stands in one course."""
+    """Where one person stands in one course: its lessons and its modules' quizzes, the steps of the course.
+
+    Complete means what ``completion.course_complete`` says, the rule issuance and the reports use.
+    """
 
     course: CoursePage
     enrollment: Enrollment | None
     lessons: list[LessonEntry]
+    quizzes: list[QuizStep] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -55,8 +103,28 @@ class CourseProgress:
         return sum(entry.completed for entry in self.lessons)
 
     @property
+    def lessons_left(self) -> int:
+        return self.total - self.completed
+
+    @property
+    def quizzes_passed(self) -> int:
+        return sum(step.passed for step in self.quizzes)
+
+    @property
+    def quizzes_left(self) -> list[QuizStep]:
+        return [step for step in self.quizzes if not step.passed]
+
+    @property
+    def steps(self) -> int:
+        return self.total + len(self.quizzes)
+
+    @property
+    def steps_done(self) -> int:
+        return self.completed + self.quizzes_passed
+
+    @property
     def percent(self) -> int:
-        return round(100 * self.completed / self.total) if self.total else 0
+        return round(100 * self.steps_done / self.steps) if self.steps else 0
 
     @property
     def minutes(self) -> int:
@@ -64,7 +132,12 @@ class CourseProgress:
 
     @property
     def is_complete(self) -> bool:
-        return self.total > 0 and self.completed == self.total
+        return course_complete(
+            lessons=self.total,
+            lessons_done=self.completed,
+            quizzes=len(self.quizzes),
+            quizzes_passed=self.quizzes_passed,
+        )
 
     @property
     def resume_lesson(self) -> LessonPage | None:
@@ -76,6 +149,26 @@ class CourseProgress:
         ordered = self.lessons[start:] + self.lessons[:start]
         unfinished = next((entry.lesson for entry in ordered if not entry.completed), None)
         return unfinished or self.lessons[0].lesson
+
+    @property
+    def next_quiz(self) -> QuizStep | None:
+        """Once every lesson is read, the first module quiz not passed yet."""
+        if self.lessons_left:
+            return None
+        return next(iter(self.quizzes_left), None)
+
+    @property
+    def resume_url(self) -> str | None:
+        """Where "Continue" leads: the next unfinished lesson, else the first quiz not passed, else the first lesson."""
+        if self.next_quiz:
+            return self.next_quiz.url
+        return self.resume_lesson.url if self.resume_lesson else None
+
+    @property
+    def resume_title(self) -> str:
+        if self.next_quiz:
+            return _("Quiz: %(title)s") % {"title": self.next_quiz.quiz.title}
+        return self.resume_lesson.title if self.resume_lesson else ""
 
 
 @dataclass
@@ -95,6 +188,7 @@ class LessonView:
     module: ModulePage | None
     position: int
     reflections: dict[str, Reflection]
+    next_quiz: QuizStep | None = None  # the module's quiz, after its last lesson, until it is passed
 
     @property
     def course(self) -> CoursePage:
@@ -103,14 +197,6 @@ class LessonView:
     @property
     def enrollment(self) -> Enrollment | None:
         return self.progress.enrollment
-
-
-def under_paths(paths: list[str]) -> Q:
-    """A filter for the pages below any of these tree paths."""
-    scope = Q()
-    for path in paths:
-        scope |= Q(path__startswith=path)
-    return scope
 
 
 def _visible_modules(course_paths: list[str]) -> list[ModulePage]:
@@ -140,19 +226,58 @@ def _enrollment(user, course) -> Enrollment | None:
     return Enrollment.objects.filter(user=user, course=course).first()
 
 
+def _quiz_steps(user, modules: list[ModulePage], courses: list[CoursePage]) -> dict[int, QuizStep]:
+    """Each module's live quiz with this person's status, by module id (two queries)."""
+    statuses = quiz_statuses(user=user, quiz_ids=[m.quiz_id for m in modules if m.quiz_id])
+    steps = {}
+    for module in modules:
+        if module.quiz_id in statuses:
+            course = next((c for c in courses if module.path.startswith(c.path)), None)
+            steps[module.pk] = QuizStep(module, statuses[module.quiz_id], course.url if course else "")
+    return steps
+
+
+def _course_quizzes(course: CoursePage, modules: list[ModulePage], steps: dict[int, QuizStep]) -> list[QuizStep]:
+    """A course's quiz steps in module order, each quiz once (as ``completion.course_structure`` counts them)."""
+    seen, result = set(), []
+    for module in modules:
+        step = steps.get(module.pk)
+        if step and module.path.startswith(course.path) and step.quiz.pk not in seen:
+            seen.add(step.quiz.pk)
+            result.append(step)
+    return result
+
+
 def course_progress_many(
     *, user, courses: list[CoursePage], enrollments: dict[int, Enrollment]
 ) -> list[CourseProgress]:
-    """Progress of one person in several courses, in three queries in all."""
+    """Progress of one person in several courses (lessons and module quizzes), in five queries in all."""
     if not courses:
         return []
-    lessons = _visible_lessons(_visible_modules([course.path for course in courses]))
+    modules = _visible_modules([course.path for course in courses])
+    lessons = _visible_lessons(modules)
     done = _completed_ids(user, lessons)
+    steps = _quiz_steps(user, modules, courses)
     results = []
     for course in courses:
         entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons if lesson.path.startswith(course.path)]
-        results.append(CourseProgress(course=course, enrollment=enrollments.get(course.pk), lessons=entries))
+        results.append(
+            CourseProgress(
+                course=course,
+                enrollment=enrollments.get(course.pk),
+                lessons=entries,
+                quizzes=_course_quizzes(course, modules, steps),
+            )
+        )
     return results
+
+
+def course_progress(*, user, courses: list[CoursePage]) -> dict[int, CourseProgress]:
+    """One person's progress in these courses, by course id, enrolled or not (for pages that list what is left)."""
+    enrollments = {}
+    if user.is_authenticated and courses:
+        enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
+    return {p.course.pk: p for p in course_progress_many(user=user, courses=courses, enrollments=enrollments)}
 
 
 def catalog_courses(*, catalog: CourseCatalogPage, user) -> list[CourseProgress]:
@@ -184,21 +309,27 @@ def latest_course(*, user) -> CourseProgress | None:
 
 
 def course_outline(*, course: CoursePage, user) -> CourseOutline:
-    """A course's modules and lessons in order, with this person's enrollment and completions."""
+    """A course's modules, each with its lessons and its quiz in order, with this person's enrollment and progress."""
     modules = _visible_modules([course.path])
     lessons = _visible_lessons(modules)
     done = _completed_ids(user, lessons)
     entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons]
-    quizzes = quiz_statuses(user=user, quiz_ids=[m.quiz_id for m in modules if m.quiz_id])
+    steps = _quiz_steps(user, modules, [course])
     module_entries = [
         ModuleEntry(
             module=module,
             lessons=[entry for entry in entries if entry.lesson.path.startswith(module.path)],
-            quiz=quizzes.get(module.quiz_id),
+            quiz_step=steps.get(module.pk),
         )
         for module in modules
     ]
-    return CourseOutline(course=course, enrollment=_enrollment(user, course), lessons=entries, modules=module_entries)
+    return CourseOutline(
+        course=course,
+        enrollment=_enrollment(user, course),
+        lessons=entries,
+        quizzes=_course_quizzes(course, modules, steps),
+        modules=module_entries,
+    )
 
 
 def lesson_course(lesson: LessonPage) -> CoursePage | None:
@@ -233,7 +364,11 @@ def lesson_view(*, lesson: LessonPage, user) -> LessonView:
     outline = course_outline(course=course, user=user)
     entries = outline.lessons
     index = next((i for i, entry in enumerate(entries) if entry.lesson.pk == lesson.pk), None)
-    module = next((m.module for m in outline.modules if lesson.path.startswith(m.module.path)), None)
+    module_entry = next((m for m in outline.modules if lesson.path.startswith(m.module.path)), None)
+    # After the module's last lesson comes its quiz, until it is passed.
+    last_in_module = bool(module_entry and module_entry.lessons and module_entry.lessons[-1].lesson.pk == lesson.pk)
+    step = module_entry.quiz_step if last_in_module else None
+    quiz = step if step and not step.passed else None
     reflections = {}
     if user.is_authenticated:
         reflections = {str(r.block_id): r for r in Reflection.objects.filter(user=user, lesson=lesson)}
@@ -243,9 +378,10 @@ def lesson_view(*, lesson: LessonPage, user) -> LessonView:
         completed=bool(index is not None and entries[index].completed),
         previous=entries[index - 1].lesson if index else None,
         next=entries[index + 1].lesson if index is not None and index + 1 < len(entries) else None,
-        module=module,
+        module=module_entry.module if module_entry else None,
         position=(index or 0) + 1,
         reflections=reflections,
+        next_quiz=quiz,
     )
 
 

@@ -14,6 +14,11 @@ def _live_lesson(lesson_id: int) -> LessonPage:
     return get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
 
 
+def _way_on(lesson: LessonPage) -> str:
+    """Back to the lesson's footer (its progress and the Next link), where the learner pressed the button."""
+    return f"{lesson.url}#next"
+
+
 def _to_course(lesson: LessonPage):
     return redirect(selectors.lesson_course(lesson).url)
 
@@ -35,9 +40,9 @@ def enroll(request, course_id: int):
 def continue_course(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
     outline = selectors.course_outline(course=course, user=request.user)
-    if outline.enrollment is None or outline.resume_lesson is None:
+    if outline.enrollment is None or outline.resume_url is None:
         return redirect(course.url)
-    return redirect(outline.resume_lesson.url)
+    return redirect(outline.resume_url)
 
 
 @login_required
@@ -50,7 +55,7 @@ def complete_lesson(request, lesson_id: int):
         messages.error(request, _("Enroll in this course before marking lessons complete."))
         return _to_course(lesson)
     messages.success(request, _("Lesson marked complete."))
-    return redirect(lesson.url)
+    return redirect(_way_on(lesson))
 
 
 @login_required
@@ -62,7 +67,7 @@ def uncomplete_lesson(request, lesson_id: int):
     except services.NotEnrolled:
         return _to_course(lesson)
     messages.info(request, _("Lesson marked as not complete."))
-    return redirect(lesson.url)
+    return redirect(_way_on(lesson))
 
 
 @login_required

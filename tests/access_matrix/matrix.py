@@ -666,6 +666,11 @@ ROUTES: dict[str, Entry] = {
         "A person's page",
         get("/admin/people/{learner_a.pk}/", *NO_ADMIN_ACCESS, OK, NOT_FOUND, NOT_FOUND, OK, names_a=True),
     ),
+    "admin/people/<int:person_id>/issue/": entry(
+        ADMIN_ACCESS,
+        "Issue a certificate from a person's page, with confirmation: administrators only",
+        get("/admin/people/{learner_a.pk}/issue/", *ADMINS_ONLY, names_a=True),
+    ),
     "admin/snippets/assessments/quiz/": entry(
         ADMIN_ACCESS, "Quizzes: Trainers and administrators", get("/admin/snippets/assessments/quiz/", *TRAINERS_OK)
     ),

@@ -30,12 +30,19 @@ class Command(BaseCommand):
         "Idempotent: a second run changes nothing. Refused under production settings."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true", help="Only print the demo logins; load nothing.")
+        parser.add_argument("--no-logins", action="store_true", help="Load the demo without printing the logins.")
+
+    def handle(self, *args, logins=False, no_logins=False, **options):
         if not getattr(settings, "DEMO_CONTENT_ALLOWED", False):
             raise CommandError(
                 "load_demo is refused under production settings: it creates accounts with a known password."
             )
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        if logins:
+            self._print_logins(password)
+            return
 
         home = site_home_ensure()
         catalog = catalog_ensure(home=home)
@@ -58,7 +65,10 @@ class Command(BaseCommand):
                     lesson_complete(user=users[email], lesson=lesson)
         program = demo_certification_ensure(course=course, users=users, admin=users["admin@example.org"])
         self.stdout.write(f"Certification program: {program.name!r}")
+        if not no_logins:
+            self._print_logins(password)
 
+    def _print_logins(self, password: str) -> None:
         shown = "as set in DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else password
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password: {shown}):"))
         for account in DEMO_ACCOUNTS[:4]:

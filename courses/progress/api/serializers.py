@@ -26,12 +26,24 @@ class EnrollmentSerializer(serializers.Serializer):
     last_activity_at = serializers.DateTimeField(source="enrollment.last_activity_at", allow_null=True)
     lessons_total = serializers.IntegerField(source="total")
     lessons_completed = serializers.IntegerField(source="completed")
-    percent_complete = serializers.IntegerField(source="percent")
+    quizzes_total = serializers.SerializerMethodField(help_text="The course's module quizzes.")
+    quizzes_passed = serializers.IntegerField(help_text="Module quizzes this person has passed.")
+    percent_complete = serializers.IntegerField(
+        source="percent", help_text="Steps done (lessons read and module quizzes passed) of all the course's steps."
+    )
+    complete = serializers.BooleanField(
+        source="is_complete",
+        help_text="Every lesson read and every module quiz passed: the completion certificates are issued on.",
+    )
     resume_url = serializers.SerializerMethodField()
 
+    def get_quizzes_total(self, progress) -> int:
+        return len(progress.quizzes)
+
     def get_resume_url(self, progress) -> str | None:
-        lesson = progress.resume_lesson
-        return self.context["request"].build_absolute_uri(lesson.url) if lesson else None
+        """The next unfinished lesson, else the start page of the first module quiz not passed yet."""
+        url = progress.resume_url
+        return self.context["request"].build_absolute_uri(url) if url else None
 
 
 @extend_schema_field(OpenApiTypes.INT)

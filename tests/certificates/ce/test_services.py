@@ -216,3 +216,28 @@ def test_the_service_refuses_what_the_page_refuses_and_keeps_nothing(learner, fi
         credit_submit(user=learner, **(fields | changes))
     assert message in refused.value.message_dict[field][0]
     assert not CECredit.objects.exists()
+
+
+def test_resuming_a_paused_program_issues_what_people_earned_meanwhile(catalog, django_capture_on_commit_callbacks):
+    """Nobody stays "passed, awaiting certificate": saving a program active issues the certificates already earned."""
+    from certificates.ce.hooks import program_saved
+    from certificates.issuance.models import Certificate
+    from tests.factories import build_program, complete_course
+
+    course = build_course(catalog, modules=1, lessons_per_module=1)
+    program = build_program([course], active=False)
+    finished, started = LearnerFactory(), LearnerFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_course(finished, course)
+    assert not Certificate.objects.exists()  # paused programs issue nothing
+    from courses.progress.services import enrollment_create
+
+    enrollment_create(user=started, course=course)
+    program.active = True
+    program.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        program_saved(None, program)
+    assert list(Certificate.objects.values_list("user", flat=True)) == [finished.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        program_saved(None, program)  # again: nothing more
+    assert Certificate.objects.count() == 1

@@ -1,6 +1,7 @@
 """The demo gives the demo team certificates in every state, through the real services, once."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -50,13 +51,14 @@ def test_demo_team_shows_every_status_and_due_dates(django_capture_on_commit_cal
     assert {email: row.status for email, row in rows.items()} == {
         "learner@example.org": "not_started",
         "alex.rivera@example.org": "certified",
-        "bea.nguyen@example.org": "passed",
+        "bea.nguyen@example.org": "in_progress",
         "casey.morgan@example.org": "in_progress",
         "dee.washington@example.org": "expiring",
         "emery.brooks@example.org": "expired",
         "frankie.okoro@example.org": "revoked",
     }
-    # Bea finished while the program was paused: nothing issued until the next check.
+    # Nobody waits for a certificate that does not come: "passed" is never a demo person's lasting state.
+    assert not any(row.status == "passed" for row in rows.values())
     assert not Certificate.objects.filter(user__email="bea.nguyen@example.org").exists()
     due = {email for email, row in rows.items() if row.due_on}
     assert due == {"bea.nguyen@example.org", "casey.morgan@example.org", "emery.brooks@example.org"}
@@ -76,3 +78,37 @@ def test_second_run_changes_nothing():
     call_command("load_demo")
     assert (Certificate.objects.count(), CECredit.objects.count(), CertificateEvent.objects.count()) == before
     assert Program.objects.count() == 1
+
+
+def test_congratulations_go_only_to_people_whose_certificate_is_valid(mailoutbox, django_capture_on_commit_callbacks):
+    """Frankie's certificate is revoked and Emery's has expired: neither is congratulated on it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    congratulated = {m.to[0] for m in mailoutbox if "Congratulations" in m.body}
+    assert congratulated == {"alex.rivera@example.org", "dee.washington@example.org"}
+
+
+def test_the_demo_logins_come_last_and_can_be_printed_alone(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert out.rstrip().splitlines()[-5:] == [
+        "Demo logins (password: demo-pass-2026):",
+        "  Learner        learner@example.org",
+        "  Trainer        trainer@example.org",
+        "  Supervisor     supervisor@example.org",
+        "  Administrator  admin@example.org",
+    ]
+    call_command("load_demo", "--no-logins")
+    assert "Demo logins" not in capsys.readouterr().out
+    before = Certificate.objects.count()
+    call_command("load_demo", "--logins")
+    assert capsys.readouterr().out.strip().startswith("Demo logins")
+    assert Certificate.objects.count() == before
+
+
+def test_make_run_prints_the_logins_after_loading_and_just_before_serving():
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "load_demo --no-logins" in run and "serve LOGINS=1" in run
+    serve = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
+    assert serve.index("load_demo --logins") < serve.index("runserver")

@@ -46,8 +46,8 @@ def everywhere(supervisor, person, program, client) -> dict:
     return {"report": row.status, "met": requirements.met, "page": page, "api": api}
 
 
-def test_a_passed_quiz_in_a_course_with_no_visible_lessons_is_not_passed_anywhere(catalog, supervised, client):
-    """The report once said "Passed, awaiting certificate" for a course issuance never completes."""
+def test_a_passed_quiz_in_a_course_with_no_visible_lessons_completes_it_everywhere(catalog, supervised, client):
+    """The report once said "Passed, awaiting certificate" for a course issuance never completed: now all say certified."""
     supervisor, person = supervised
     course = build_course(catalog, modules=1, lessons_per_module=1)
     quiz = build_quiz()
@@ -55,13 +55,26 @@ def test_a_passed_quiz_in_a_course_with_no_visible_lessons_is_not_passed_anywher
     program = build_program([course])
     course_lessons(course)[0].unpublish()
     pass_quiz(person, quiz)
+    learner_certificates_check(user=person)  # as the quiz's submission does once committed
+
+    seen = everywhere(supervisor, person, program, client)
+    assert seen["report"] == "certified" and seen["met"] is True
+    assert Certificate.objects.filter(user=person, program=program).exists() and len(seen["api"]) == 1
+
+
+def test_a_course_with_nothing_published_is_complete_nowhere(catalog, supervised, client):
+    supervisor, person = supervised
+    course = build_course(catalog, modules=1, lessons_per_module=1)
+    program = build_program([course])
+    enrollment_create(user=person, course=course)
+    lesson_complete(user=person, lesson=course_lessons(course)[0])
+    course_lessons(course)[0].unpublish()
     learner_certificates_check(user=person)
 
     seen = everywhere(supervisor, person, program, client)
-    assert seen["report"] == "in_progress" and seen["met"] is False
-    [row] = status_rows(viewer=supervisor, people=[person], programs=[program])
-    assert row.percent < 100  # every step it has is done, but the course can never complete
+    assert seen["report"] != "passed" and seen["met"] is False
     assert f'still to complete: <a href="{course.url}">{course.title}</a>' in seen["page"]
+    assert "Nothing to complete yet" in seen["page"]
     assert not Certificate.objects.filter(user=person).exists() and seen["api"] == []
 
 

@@ -247,3 +247,19 @@ def test_the_report_is_in_the_administrators_menu_and_says_when_nothing_is_faili
     assert REPORT in admin_client.get("/admin/").text
     report = admin_client.get(REPORT)
     assert report.status_code == 200 and "Nothing is failing" in report.text
+
+
+def test_no_congratulations_for_a_certificate_revoked_before_the_email_goes(catalog, holder, mailoutbox):
+    """The email says what is true when it runs: a certificate revoked (or replaced, or expired) by then is not celebrated."""
+    from certificates.issuance.services import certificate_issue, certificate_revoke
+    from certificates.issuance.tasks import certificate_email_issued
+
+    course = build_course(catalog, modules=1, lessons_per_module=1)
+    program = build_program([course])
+    certificate, _ = certificate_issue(user=holder, program=program)
+    certificate_revoke(certificate=certificate, actor=AdminFactory(), reason="Duplicate account")
+    certificate_email_issued.call(certificate.pk)
+    assert mailoutbox == []
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=None)
+    certificate_email_issued.call(certificate.pk)
+    assert [m.to for m in mailoutbox] == [[holder.email]]

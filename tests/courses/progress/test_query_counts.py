@@ -49,3 +49,26 @@ def test_my_learning_queries_do_not_grow_with_courses(learner_client, learner, c
     for _ in range(3):
         enrolled_course(catalog, learner, lessons_per_module=10)
     assert count_queries(learner_client, "/learn/") == one
+
+
+def test_pages_listing_module_quizzes_do_not_grow_with_quizzes(learner_client, learner, catalog, home):
+    """The quizzes are steps of the course on every page; their statuses are read in two queries in all."""
+    from courses.models import ModulePage
+    from tests.factories import build_quiz
+
+    def quiz_every_module(course):
+        for module in ModulePage.objects.child_of(course):
+            module.quiz = build_quiz(title=f"Quiz {module.pk}")
+            module.save_revision().publish()
+
+    course, lessons = enrolled_course(catalog, learner, lessons_per_module=1)
+    module = ModulePage.objects.child_of(course).first()
+    module.quiz = build_quiz()
+    module.save_revision().publish()
+    urls = ["/learn/", home.url, course.url, lessons[0].url, "/certificates/"]
+    one = {url: count_queries(learner_client, url) for url in urls}
+    quiz_every_module(course)
+    for _ in range(2):
+        other, _lessons = enrolled_course(catalog, learner, lessons_per_module=2)
+        quiz_every_module(other)
+    assert {url: count_queries(learner_client, url) for url in urls} == one

@@ -12,7 +12,7 @@ from cms.people.access import may_track_people
 from courses.progress.hooks import MY_LEARNING_PANEL_HOOK
 
 from ..issuance.hooks import CertificationViewSet
-from . import assignment_views, team_zip_views
+from . import assignment_views, audit, team_zip_views
 from .report_views import StatusReportView
 from .selectors import learner_due_items, may_assign
 from .services import team_members_enroll
@@ -77,7 +77,8 @@ def my_teams_menu_item():
 def assignment_admin_urls():
     urls = [
         path("", assignment_views.AssignmentIndexView.as_view(http_method_names=["get", "post"]), name="index"),
-        path("<int:pk>/delete/", assignment_views.AssignmentDeleteView.as_view(), name="delete"),
+        path("<int:pk>/edit/", assignment_views.AssignmentEditView.as_view(), name="edit"),
+        path("<int:pk>/withdraw/", assignment_views.AssignmentWithdrawView.as_view(), name="withdraw"),
     ]
     return [path("assignments/", include((urls, "certificate_assignments")))]
 
@@ -87,6 +88,11 @@ def assignments_menu_item():
     return AssignmentsMenuItem(
         _("Assignments"), reverse("certificate_assignments:index"), name="assignments", icon_name="date", order=305
     )
+
+
+@hooks.register("register_log_actions")
+def assignment_log_actions(actions):
+    audit.register_audit_actions(actions)
 
 
 @hooks.register(MY_LEARNING_PANEL_HOOK)

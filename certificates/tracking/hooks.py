@@ -1,5 +1,5 @@
-"""Admin for supervisors: the status report, "My teams" with person and team pages, assignments, team
-certificates, the "Due dates" panel on My learning, and enrolling people who join a team in its assigned work."""
+"""Admin for supervisors: their teams at a glance on the admin home, the status report, "My teams" with person
+and team pages, assignments, team certificates, the "Due dates" panel on My learning, and enrolling people who join a team in its assigned work."""
 
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
@@ -13,6 +13,7 @@ from courses.progress.hooks import MY_LEARNING_PANEL_HOOK
 
 from ..issuance.hooks import CertificationViewSet
 from . import assignment_views, audit, team_zip_views
+from .home_panel import supervisor_home_panel
 from .report_views import StatusReportView
 from .selectors import learner_due_items, may_assign
 from .services import team_members_enroll
@@ -51,6 +52,14 @@ def status_report_menu_item():
         icon_name="list-ul",
         order=100,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def teams_at_a_glance_panel(request, panels):
+    """A supervisor's admin home opens on their teams: overdue, expiring, CE hours awaiting review."""
+    panel = supervisor_home_panel(request.user)
+    if panel is not None:
+        panels.append(panel)
 
 
 # My teams: team and person pages ---------------------------------------------------------

@@ -21,6 +21,7 @@ from certificates.tracking.services import (
     due_reminders_send,
     team_members_enroll,
 )
+from cms.dates import site_date
 from courses.models import Enrollment
 from tests.factories import (
     LearnerFactory,
@@ -128,7 +129,7 @@ def test_my_learning_shows_due_dates_and_overdue_work(client, world):
     assert "Due dates" in content
     assert content.index("Due dates") < content.index('class="card-list"')
     due = soon(3)
-    assert f"Due {due:%b} {due.day}, {due.year}" in content and "3 days left" in content
+    assert f"Due {site_date(due)}" in content and "3 days left" in content
     assert content.count("Overdue") == 1
     complete_course(world.member, world.second)
     content = client.get(reverse("my-learning")).content.decode()

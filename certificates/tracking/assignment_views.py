@@ -54,8 +54,9 @@ class AssignmentForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
     user = PersonChoiceField(label=_("Person"), queryset=None, required=False)
     due_on = due_on_field()
-    # Set once the person has seen who has already done the work and chosen to assign it anyway.
-    assign_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Set once the person has seen who has already done this work and chosen to assign it anyway: the work's
+    # key (``work_key``), so changing what or whom checks again.
+    assign_anyway = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +78,12 @@ class AssignmentForm(forms.Form):
     def work(self) -> dict:
         """The cleaned values the service takes."""
         return {key: self.cleaned_data.get(key) for key in ("course", "program", "team", "user", "due_on")}
+
+    def work_key(self) -> str:
+        """What is assigned to whom, as the confirmation carries it."""
+        return "-".join(
+            str(getattr(self.cleaned_data.get(key), "pk", "")) for key in ("course", "program", "team", "user")
+        )
 
 
 class DueDateForm(forms.Form):
@@ -113,14 +120,14 @@ class AssignmentIndexView(AdminPageView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         work = form.work()
-        if not form.cleaned_data["assign_anyway"]:
+        if form.cleaned_data["assign_anyway"] != form.work_key():
             done = people_already_done(
                 course=work["course"], program=work["program"], team=work["team"], user=work["user"]
             )
             if done:
                 # Nothing is saved yet: the page asks, and "Assign anyway" posts the same form again.
                 data = request.POST.copy()
-                data["assign_anyway"] = "on"
+                data["assign_anyway"] = form.work_key()
                 confirm = AssignmentForm(data, actor=request.user)
                 confirm.is_valid()
                 return self.render_to_response(self.get_context_data(form=confirm, already_done=done))

@@ -83,7 +83,14 @@ def test_assigning_finished_work_warns_first_and_saves_only_when_confirmed(clien
     assert "Assign anyway" in content
     assert not Assignment.objects.exists()
 
-    response = client.post(INDEX, {**data, "assign_anyway": "True"})
+    confirmation = response.context["form"]["assign_anyway"].value()
+    # Confirming one piece of work does not confirm another: a changed course is checked again.
+    complete_course(world.member, world.second)
+    response = client.post(INDEX, {**data, "course": world.second.pk, "assign_anyway": confirmation})
+    assert "Nothing is assigned yet." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+    response = client.post(INDEX, {**data, "assign_anyway": confirmation})
     assert response.status_code == 302
     assert Assignment.objects.get().team == world.team
 

@@ -1,5 +1,5 @@
-"""Admin for supervisors: the status report, "My teams" with person and team pages, assignments, team
-certificates, the "Due dates" panel on My learning, and enrolling people who join a team in its assigned work."""
+"""Admin for supervisors: their teams at a glance on the admin home, the status report, "My teams" with person
+and team pages, assignments, team certificates, the "Due dates" panel on My learning, and enrolling people who join a team in its assigned work."""
 
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
@@ -12,7 +12,8 @@ from cms.people.access import may_track_people
 from courses.progress.hooks import MY_LEARNING_PANEL_HOOK
 
 from ..issuance.hooks import CertificationViewSet
-from . import assignment_views, team_zip_views
+from . import assignment_views, audit, team_zip_views
+from .home_panel import supervisor_home_panel
 from .issue_views import ISSUE_URL_NAME, PersonIssueView
 from .report_views import StatusReportView
 from .selectors import learner_due_items, may_assign
@@ -54,6 +55,14 @@ def status_report_menu_item():
     )
 
 
+@hooks.register("construct_homepage_panels")
+def teams_at_a_glance_panel(request, panels):
+    """A supervisor's admin home opens on their teams: overdue, expiring, CE hours awaiting review."""
+    panel = supervisor_home_panel(request.user)
+    if panel is not None:
+        panels.append(panel)
+
+
 # My teams: team and person pages ---------------------------------------------------------
 
 
@@ -79,7 +88,8 @@ def my_teams_menu_item():
 def assignment_admin_urls():
     urls = [
         path("", assignment_views.AssignmentIndexView.as_view(http_method_names=["get", "post"]), name="index"),
-        path("<int:pk>/delete/", assignment_views.AssignmentDeleteView.as_view(), name="delete"),
+        path("<int:pk>/edit/", assignment_views.AssignmentEditView.as_view(), name="edit"),
+        path("<int:pk>/withdraw/", assignment_views.AssignmentWithdrawView.as_view(), name="withdraw"),
     ]
     return [path("assignments/", include((urls, "certificate_assignments")))]
 
@@ -89,6 +99,11 @@ def assignments_menu_item():
     return AssignmentsMenuItem(
         _("Assignments"), reverse("certificate_assignments:index"), name="assignments", icon_name="date", order=305
     )
+
+
+@hooks.register("register_log_actions")
+def assignment_log_actions(actions):
+    audit.register_audit_actions(actions)
 
 
 @hooks.register(MY_LEARNING_PANEL_HOOK)

@@ -13,8 +13,18 @@ from courses.models import CoursePage
 from ..issuance.models import Program
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def open(self):
+        """Assignments still in force: a withdrawn one has no due date, shows nowhere and reminds no one."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Assignment(models.Model):
-    """Required work with a due date: a course or a program, for a whole team or one person."""
+    """Required work with a due date: a course or a program, for a whole team or one person.
+
+    Withdrawing keeps the row (``withdrawn_at``) so its audit entries keep pointing at it; only
+    ``Assignment.objects.open()`` counts anywhere.
+    """
 
     course = models.ForeignKey(
         CoursePage, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("course")
@@ -38,6 +48,9 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

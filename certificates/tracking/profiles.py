@@ -114,9 +114,13 @@ class StatusCount:
     count: int
 
 
-def status_counts(*, viewer, people: list, today: date | None = None) -> list[StatusCount]:
-    """How many person-and-program rows are in each status, every status listed, in report order."""
-    counts = Counter(row.status for row in status_rows(viewer=viewer, people=people, today=today))
+def status_counts(*, viewer, people: list, today: date | None = None, rows: list | None = None) -> list[StatusCount]:
+    """How many person-and-program rows are in each status, every status listed, in report order.
+
+    ``rows`` are the people's status rows when the caller has them already."""
+    if rows is None:
+        rows = status_rows(viewer=viewer, people=people, today=today)
+    counts = Counter(row.status for row in rows)
     return [StatusCount(code, str(label), counts[code]) for code, label in STATUSES.items()]
 
 

@@ -16,10 +16,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.mixins import ExcelDateFormatter, SpreadsheetExportMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from cms.admin_pages import AdminPageView
 from cms.people.access import may_track_people, team_for_viewer, visible_people, visible_teams
+from cms.spreadsheets import xlsx_column_widths, xlsx_number_formats, xlsx_set_number_format
 
 from ..issuance.models import Program, ProgramCourse
 from .status_rows import STATUSES, filter_rows, sort_rows, status_rows
@@ -98,7 +99,8 @@ class StatusReportFilterForm(forms.Form):
 
 
 def csv_date_time(value) -> str:
-    """Last activity in CSV files: to the minute, as people read it; empty when there is none."""
+    """Last activity in CSV files: ISO 8601 to the minute, in the site's time zone (as spreadsheets parse it); empty
+    when there is none. Dates in CSV files are ISO 8601 too (``YYYY-MM-DD``)."""
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
@@ -122,15 +124,24 @@ class StatusReportView(SpreadsheetExportMixin, AdminPageView):
         return OrderedDict(zip(self.list_export, export_values(item), strict=True))
 
     def write_xlsx(self, queryset, output):
-        """Wagtail's workbook, with the sheet named after the report instead of "Sheet1"."""
+        """Wagtail's workbook, with the sheet named after the report instead of "Sheet1", dates as real dates
+        in the site's format, and each column as wide as its content."""
         from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
 
         workbook = Workbook(write_only=True, iso_dates=True)
         sheet = workbook.create_sheet(title=str(self.page_title))
-        sheet.append(self.get_heading(queryset, field) for field in self.list_export)
-        date_format = ExcelDateFormatter().get()
-        for item in queryset:
-            sheet.append(self.generate_xlsx_row(sheet, self.to_row_dict(item), date_format=date_format))
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
+        rows = [self.to_row_dict(item) for item in queryset]
+        for index, width in enumerate(xlsx_column_widths([headings, *(r.values() for r in rows)]), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.append(headings)
+        formats = xlsx_number_formats()
+        for row in rows:
+            cells = list(self.generate_xlsx_row(sheet, row))
+            for cell, value in zip(cells, row.values(), strict=True):
+                xlsx_set_number_format(cell, value, formats)
+            sheet.append(cells)
         workbook.save(output)
 
     def write_csv_response(self, queryset):

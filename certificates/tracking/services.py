@@ -5,7 +5,9 @@ they supervise and to the people on those teams (``cms.access``; two-factor pass
 staff privilege; the rules are in ``selectors``). Assigned people are enrolled in the course, or
 in every required course of the program, when the work is assigned (``assignment_create``) and when
 they join an assigned team later (``team_members_enroll``, called wherever people join a team).
-Reminders go out 7 days before the due date and once the work is overdue.
+Reminders go out 7 days before the due date and once the work is overdue. A due date can be changed
+and an assignment withdrawn (``assignment_due_date_change``, ``assignment_withdraw``) by those
+``selectors.manageable_assignments`` names; every change is in the audit log (``audit``).
 """
 
 from __future__ import annotations
@@ -23,8 +25,16 @@ from courses.progress.completion import course_completions
 from courses.progress.services import enrollment_create
 
 from ..issuance.models import Certificate, Program
+from .audit import (
+    ASSIGNMENT_CREATE,
+    ASSIGNMENT_DUE_CHANGE,
+    ASSIGNMENT_WITHDRAW,
+    assignment_audit,
+    due_date_values,
+)
+from .due import SOON_DAYS, is_overdue
 from .models import Assignment, DueReminder
-from .selectors import SOON_DAYS, assignable_people, assignable_teams, manageable_assignments, may_assign
+from .selectors import assignable_people, assignable_teams, manageable_assignments, may_assign
 from .tasks import assignment_email_due_reminder
 
 User = get_user_model()
@@ -83,17 +93,67 @@ def assignment_create(
         errors["team"] = "You can assign work only to teams you supervise."
     elif user is not None and not assignable_people(actor).filter(pk=user.pk).exists():
         errors["user"] = "You can assign work only to people on teams you supervise."
-    if due_on is None:
-        errors["due_on"] = "Enter a due date."
-    elif due_on < timezone.localdate():
-        errors["due_on"] = "The due date cannot be in the past."
+    if error := _due_on_error(due_on):
+        errors["due_on"] = error
     if errors:
         raise ValidationError(errors)
     assignment = Assignment.objects.create(
         course=course, program=program, team=team, user=user, due_on=due_on, assigned_by=actor
     )
     _enroll(_assigned_people(assignment), assignment)
+    assignment_audit(assignment, ASSIGNMENT_CREATE, actor=actor, after=due_date_values(due_on))
     return assignment
+
+
+def _due_on_error(due_on: date | None) -> str:
+    if due_on is None:
+        return "Enter a due date."
+    if due_on < timezone.localdate():
+        return "The due date cannot be in the past."
+    return ""
+
+
+def _check_manages(actor, assignment: Assignment) -> None:
+    if not manageable_assignments(actor).filter(pk=assignment.pk).exists():
+        raise PermissionDenied("You can change only assignments for your teams and the people on them.")
+
+
+@transaction.atomic
+def assignment_due_date_change(*, actor, assignment: Assignment, due_on: date) -> Assignment:
+    """Move an assignment's due date, and log old → new. Reminders start again from the new date.
+
+    Raises PermissionDenied for an assignment ``actor`` may not change (or one withdrawn), and
+    ValidationError on ``due_on`` for a missing or past date.
+    """
+    _check_manages(actor, assignment)
+    if error := _due_on_error(due_on):
+        raise ValidationError({"due_on": error})
+    old = assignment.due_on
+    if old == due_on:
+        return assignment
+    assignment.due_on = due_on
+    assignment.save(update_fields=["due_on"])
+    # Reminders sent for the old date no longer apply: the new date gets its own "due soon" and "overdue".
+    assignment.reminders.all().delete()
+    assignment_audit(
+        assignment, ASSIGNMENT_DUE_CHANGE, actor=actor, before=due_date_values(old), after=due_date_values(due_on)
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, actor, assignment: Assignment) -> None:
+    """Withdraw an assignment: its due date, "overdue" and reminders go; enrollments and progress stay."""
+    _check_manages(actor, assignment)
+    assignment.withdrawn_at = timezone.now()
+    assignment.save(update_fields=["withdrawn_at"])
+    assignment_audit(
+        assignment,
+        ASSIGNMENT_WITHDRAW,
+        actor=actor,
+        before={**due_date_values(assignment.due_on), "status": "open"},
+        after={**due_date_values(assignment.due_on), "status": "withdrawn"},
+    )
 
 
 def team_members_enroll(*, team: Team, people=None) -> None:
@@ -106,15 +166,8 @@ def team_members_enroll(*, team: Team, people=None) -> None:
     people = [person for person in people if person.is_active]
     if not people:
         return
-    for assignment in team.assignments.select_related("course", "program"):
+    for assignment in team.assignments.open().select_related("course", "program"):
         _enroll(people, assignment)
-
-
-def assignment_delete(*, actor, assignment: Assignment) -> None:
-    """Withdraw an assignment. Enrollments and progress stay; only the due date and its reminders go."""
-    if not manageable_assignments(actor).filter(pk=assignment.pk).exists():
-        raise PermissionDenied("You can remove only assignments for your teams and the people on them.")
-    assignment.delete()
 
 
 def _done(user, assignment: Assignment) -> bool:
@@ -126,12 +179,13 @@ def _done(user, assignment: Assignment) -> bool:
 def due_reminders_send(*, today: date | None = None) -> int:
     """Email each assigned person 7 days before the due date and once the work is overdue, once each.
 
-    Work already done is skipped. If the job missed days, a person whose work is already overdue
+    Work already done, and withdrawn assignments, are skipped. If the job missed days, a person whose work is already overdue
     gets only the overdue reminder. Returns the number of reminders sent.
     """
     today = today or timezone.localdate()
     assignments = (
-        Assignment.objects.filter(due_on__lte=today + timedelta(days=SOON_DAYS))
+        Assignment.objects.open()
+        .filter(due_on__lte=today + timedelta(days=SOON_DAYS))
         .select_related("course", "program", "team", "user")
         .prefetch_related("reminders")
     )
@@ -143,7 +197,9 @@ def due_reminders_send(*, today: date | None = None) -> int:
     )
     sent = 0
     for assignment in assignments:
-        kind = DueReminder.Kind.OVERDUE if assignment.due_on < today else DueReminder.Kind.SOON
+        # Work already done is skipped below, so the reminder is for work not done.
+        overdue = is_overdue(assignment.due_on, done=False, today=today)
+        kind = DueReminder.Kind.OVERDUE if overdue else DueReminder.Kind.SOON
         for person in _assigned_people(assignment):
             work = (person.pk, assignment.course_id, assignment.program_id)
             if (*work, kind) in reminded or (*work, DueReminder.Kind.OVERDUE) in reminded:

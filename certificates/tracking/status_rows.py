@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.attempts.selectors import best_scores
+from cms.dates import site_date
 from cms.people.access import visible_team_names, visible_teams
 from courses.models import Enrollment
 from courses.progress.completion import CourseTally, course_structure, course_tallies
 
 from ..issuance.models import Certificate, Program, ProgramCourse
 from ..issuance.requirements import required_courses, requirements_from
+from .due import due_date, is_overdue
 from .models import Assignment
 
 User = get_user_model()
@@ -70,7 +72,7 @@ class StatusRow:
         if self.status == "in_progress":
             return f"{self.status_label} ({self.percent}%)"
         if self.status == "certified" and self.expires_on:
-            return f"Certified until {self.expires_on:%b} {self.expires_on.day}, {self.expires_on.year}"
+            return f"Certified until {site_date(self.expires_on)}"
         if self.status == "expiring":
             return f"Expiring in {self.days_left} day{'s' if self.days_left != 1 else ''}"
         return self.status_label
@@ -79,8 +81,8 @@ class StatusRow:
 def _due_dates(viewer, people_ids, programs: list[Program]) -> dict[tuple[int, int], list[tuple[date, int | None]]]:
     """Each person's due dates per program: from assignments of the program, or of one of its courses.
 
-    Assignments to one person count for anyone who may see that person; assignments to a team
-    only for those who may see the team. Values are (due date, course id or None) pairs, the
+    Only open assignments count, with their current due dates. Assignments to one person count for
+    anyone who may see that person; assignments to a team only for those who may see the team. Values are (due date, course id or None) pairs, the
     course being set for a course assignment, so the caller can leave out courses already finished.
     """
     course_programs: dict[int, set[int]] = {}
@@ -88,8 +90,10 @@ def _due_dates(viewer, people_ids, programs: list[Program]) -> dict[tuple[int, i
         for row in program.required_courses.all():
             course_programs.setdefault(row.course_id, set()).add(program.pk)
     due: dict[tuple[int, int], list[tuple[date, int | None]]] = {}
-    assignments = Assignment.objects.filter(Q(program__in=programs) | Q(course_id__in=list(course_programs))).filter(
-        Q(user_id__in=people_ids) | Q(team__in=visible_teams(viewer), team__members__in=people_ids)
+    assignments = (
+        Assignment.objects.open()
+        .filter(Q(program__in=programs) | Q(course_id__in=list(course_programs)))
+        .filter(Q(user_id__in=people_ids) | Q(team__in=visible_teams(viewer), team__members__in=people_ids))
     )
     for user_id, member_id, program_id, course_id, due_on in assignments.values_list(
         "user_id", "team__members", "program_id", "course_id", "due_on"
@@ -176,7 +180,7 @@ def status_rows(*, viewer, people, programs: list[Program] | None = None, today:
                 for due_on, course_id in due.get((person.pk, program.pk), [])
                 if course_id is None or not course_tally.get(course_id, nothing).completed_at
             ]
-            due_on = min(open_dates) if open_dates else None
+            due_on = due_date(open_dates)
             result.append(
                 StatusRow(
                     person=person,
@@ -186,7 +190,7 @@ def status_rows(*, viewer, people, programs: list[Program] | None = None, today:
                     percent=100 if finished else min(99, round(100 * done / total) if total else 0),
                     certificate=certificate,
                     due_on=due_on,
-                    overdue=bool(due_on and due_on < today and not finished),
+                    overdue=is_overdue(due_on, done=finished, today=today),
                     last_activity=activity.get(person.pk),
                     best_score=max(scores) if scores else None,
                     teams=team_names.get(person.pk, []),

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Attempt
@@ -30,6 +31,7 @@ from .profiles import (
     team_competency_profile,
     weakest_competencies,
 )
+from .status_rows import filter_rows, sort_rows, status_rows
 
 TEAMS_INDEX = "tracking_teams"
 
@@ -88,11 +90,15 @@ class TeamStatusView(TrackingPageView):
         today = timezone.localdate()
         people = list(visible_people(self.request.user, team=self.team).order_by("full_name", "email"))
         months = expiring_by_month(people=people, today=today)
+        rows = status_rows(viewer=self.request.user, people=people, today=today)
+        overdue = len(filter_rows(rows, overdue=True, today=today))
         weakest = weakest_competencies(team_competency_profile(people=people))
         context.update(
             team=self.team,
             people=[{"person": p, "url": reverse("tracking_person", args=[p.pk])} for p in people],
-            statuses=status_counts(viewer=self.request.user, people=people, today=today),
+            statuses=status_counts(viewer=self.request.user, people=people, rows=rows),
+            overdue=overdue,
+            overdue_url=f"{reverse('certification_status_report')}?{urlencode({'team': self.team.pk, 'overdue': 'on'})}",
             months=_with_widths(months, lambda m: m.count),
             expiring_total=sum(m.count for m in months),
             weakest=weakest,
@@ -138,6 +144,8 @@ class PersonView(PersonPageMixin, TrackingPageView):
             courses=learner_courses(user=person),
             attempts=list(attempts),
             certificates=certificates,
+            # The same rows as the status report, so due dates and "overdue" read the same everywhere.
+            due_rows=sort_rows(status_rows(viewer=self.request.user, people=[person]), "program"),
             ledger=learner_ledger(user=person),
             profile=competency_profile(user=person),
             default_mastery=DEFAULT_MASTERY,

@@ -1,5 +1,6 @@
 """Writes for the site's pages. Commands and the demo loader call these, never the ORM directly."""
 
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -16,13 +17,24 @@ HOME_BODY = (
 )
 
 
+def site_name_ensure(site: Site) -> None:
+    """Give the site the product's name (``WAGTAIL_SITE_NAME``) if it has none, so the admin is not titled by
+    the hostname ("localhost")."""
+    if not site.site_name:
+        site.site_name = settings.WAGTAIL_SITE_NAME
+        site.save(update_fields=["site_name"])
+
+
 @transaction.atomic
 def site_home_ensure(*, title: str = "Peer Support Training") -> HomePage:
-    """Make a HomePage the default site's root, replacing Wagtail's placeholder "Welcome" page.
+    """Make a HomePage the default site's root, replacing Wagtail's placeholder "Welcome" page, and give the
+    site the product's name.
 
     Idempotent: when the default site already starts at a HomePage, that page is returned.
     """
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        site_name_ensure(site)
     if site and isinstance(site.root_page.specific, HomePage):
         return site.root_page.specific
     existing = HomePage.objects.first()
@@ -40,7 +52,13 @@ def site_home_ensure(*, title: str = "Peer Support Training") -> HomePage:
                 site.save(update_fields=["root_page"])
             placeholder.delete()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=existing, is_default_site=True, site_name=title)
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=existing,
+            is_default_site=True,
+            site_name=settings.WAGTAIL_SITE_NAME,
+        )
     elif site.root_page_id != existing.pk:
         site.root_page = existing
         site.save(update_fields=["root_page"])

@@ -458,10 +458,22 @@ ROUTES: dict[str, Entry] = {
     ),
     "api/v1/assignments/<int:pk>/": entry(
         API_TRACKING,
-        "Remove an assignment you manage",
+        "Read, change the due date of, or withdraw an assignment you manage (administrators: any; trainers: those they made)",
         Probe(
             "/api/v1/assignments/{assignment.pk}/",
-            (NO_CREDENTIALS, FORBIDDEN, FORBIDDEN, NO_CONTENT, NOT_FOUND, NO_CONTENT, NO_CONTENT),
+            (NO_CREDENTIALS, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, NOT_FOUND, OK),
+            api=True,
+        ),
+        Probe(
+            "/api/v1/assignments/{assignment.pk}/",
+            (NO_CREDENTIALS, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, NOT_FOUND, OK),
+            method="PATCH",
+            api=True,
+            data={"due_on": "{due_on}"},
+        ),
+        Probe(
+            "/api/v1/assignments/{assignment.pk}/",
+            (NO_CREDENTIALS, FORBIDDEN, FORBIDDEN, NO_CONTENT, NOT_FOUND, NOT_FOUND, NO_CONTENT),
             method="DELETE",
             api=True,
         ),
@@ -614,24 +626,26 @@ ROUTES: dict[str, Entry] = {
             changes=frozenset({SUPERVISOR_A, TRAINER, ADMIN}),
         ),
     ),
-    "admin/assignments/<int:pk>/delete/": entry(
+    "admin/assignments/<int:pk>/edit/": entry(
         ADMIN_ACCESS,
-        "Remove an assignment you manage (team A's here)",
-        get(
-            "/admin/assignments/{assignment.pk}/delete/",
-            *NO_ADMIN_ACCESS,
-            OK,
-            NOT_FOUND,
-            OK,
-            OK,
-        ),
+        "Change the due date of an assignment you manage (team A's here, made by supervisor A)",
+        get("/admin/assignments/{assignment.pk}/edit/", *NO_ADMIN_ACCESS, OK, NOT_FOUND, NOT_FOUND, OK),
         post(
-            "/admin/assignments/{assignment.pk}/delete/",
+            "/admin/assignments/{assignment.pk}/edit/",
             *NO_ADMIN_ACCESS,
             REDIRECT,
             NOT_FOUND,
+            NOT_FOUND,
             REDIRECT,
-            REDIRECT,
+            data={"due_on": "{due_on}"},
+        ),
+    ),
+    "admin/assignments/<int:pk>/withdraw/": entry(
+        ADMIN_ACCESS,
+        "Withdraw an assignment you manage (team A's here, made by supervisor A)",
+        get("/admin/assignments/{assignment.pk}/withdraw/", *NO_ADMIN_ACCESS, OK, NOT_FOUND, NOT_FOUND, OK),
+        post(
+            "/admin/assignments/{assignment.pk}/withdraw/", *NO_ADMIN_ACCESS, REDIRECT, NOT_FOUND, NOT_FOUND, REDIRECT
         ),
     ),
     "admin/reports/certification-status/": entry(

@@ -67,3 +67,18 @@ def test_site_history_xlsx_neutralises_formulas(client, history):
     assert all(cell.data_type != "f" for row in rows for cell in row)
     # XML reads a carriage return back as a line feed.
     assert {f"'{name}".replace("\r", "\n") for name in FORMULA_NAMES} <= labels
+
+
+def test_excel_formats_follow_the_sites_date_and_moment_formats():
+    from cms.spreadsheets import xlsx_number_formats
+
+    assert xlsx_number_formats() == ("mmmm d, yyyy", "mmmm d, yyyy, h:mm AM/PM")
+
+
+def test_column_widths_fit_the_longest_value_as_shown_and_are_capped():
+    from datetime import date
+
+    from cms.spreadsheets import MAX_COLUMN_WIDTH, xlsx_column_widths
+
+    rows = [["Person", "Due date", "Notes"], ["Ann", date(2026, 12, 5), "x" * 200], ["Bartholomew", None, ""]]
+    assert xlsx_column_widths(rows) == [len("Bartholomew") + 2, len("December 5, 2026") + 2, MAX_COLUMN_WIDTH]

@@ -11,7 +11,7 @@ from courses.models import CoursePage
 from ...issuance.models import Program
 from ..models import Assignment
 from ..selectors import assignable_people, assignable_teams
-from ..services import assignment_create
+from ..services import assignment_create, assignment_due_date_change
 from ..status_rows import SORT_KEYS, STATUSES
 
 ORDER_CHOICES = [*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS)]
@@ -113,5 +113,22 @@ class AssignmentSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         try:
             return assignment_create(actor=self.context["request"].user, **validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+
+
+class AssignmentDueDateSerializer(serializers.ModelSerializer):
+    """The one thing of an assignment that changes: its due date (``tracking.services.assignment_due_date_change``)."""
+
+    class Meta:
+        model = Assignment
+        fields = ["due_on"]
+        extra_kwargs = {"due_on": {"required": True, "help_text": "The new due date: today or later (YYYY-MM-DD)."}}
+
+    def update(self, instance, validated_data):
+        try:
+            return assignment_due_date_change(
+                actor=self.context["request"].user, assignment=instance, due_on=validated_data["due_on"]
+            )
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error

@@ -10,5 +10,5 @@ urlpatterns = [
     path("people/<int:person_id>/status/", views.PersonStatus.as_view(), name="api-person-status"),
     path("people/<int:person_id>/certificates/", views.PersonCertificates.as_view(), name="api-person-certificates"),
     path("assignments/", views.AssignmentCreate.as_view(), name="api-assignments"),
-    path("assignments/<int:pk>/", views.AssignmentDelete.as_view(), name="api-assignment"),
+    path("assignments/<int:pk>/", views.AssignmentDetail.as_view(), name="api-assignment"),
 ]

@@ -7,8 +7,9 @@ names only the teams the caller may see.
 
 from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.generics import CreateAPIView, DestroyAPIView, ListAPIView
+from rest_framework.generics import CreateAPIView, ListAPIView, RetrieveUpdateDestroyAPIView
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
 
 from cms.people.access import may_track_people, person_for_viewer, team_for_viewer, visible_people, visible_teams
 from cms.security.api_tokens.authentication import ApiTokenRateThrottle
@@ -17,9 +18,15 @@ from cms.security.two_factor.enforcement import AdminSessionVerified
 from ...issuance.api.serializers import NotFoundSerializer, VerificationSerializer
 from ...issuance.models import Certificate
 from ..selectors import manageable_assignments, may_assign
-from ..services import assignment_delete
+from ..services import assignment_withdraw
 from ..status_rows import active_programs, filter_rows, sort_rows, status_rows
-from .serializers import AssignmentSerializer, StatusQuerySerializer, StatusRowSerializer, TeamSerializer
+from .serializers import (
+    AssignmentDueDateSerializer,
+    AssignmentSerializer,
+    StatusQuerySerializer,
+    StatusRowSerializer,
+    TeamSerializer,
+)
 
 NOT_FOUND = OpenApiResponse(NotFoundSerializer, description="Not one of the teams or people you can see.")
 
@@ -152,23 +159,49 @@ class AssignmentCreate(CreateAPIView):
 
 
 @extend_schema_view(
+    get=extend_schema(summary="An assignment", responses={200: AssignmentSerializer, 404: NOT_FOUND}),
+    patch=extend_schema(
+        summary="Change an assignment's due date",
+        request=AssignmentDueDateSerializer,
+        responses={
+            200: AssignmentSerializer,
+            400: OpenApiResponse(description="Errors by field name."),
+            403: OpenApiResponse(NotFoundSerializer, description="You cannot assign work."),
+            404: NOT_FOUND,
+        },
+    ),
     delete=extend_schema(
-        summary="Remove an assignment",
+        summary="Withdraw an assignment",
         responses={
             204: None,
             403: OpenApiResponse(NotFoundSerializer, description="You cannot assign work."),
             404: NOT_FOUND,
         },
-    )
+    ),
 )
-class AssignmentDelete(DestroyAPIView):
-    """Remove an assignment of one of your teams or of one of their members. Enrollments and progress stay."""
+class AssignmentDetail(RetrieveUpdateDestroyAPIView):
+    """One assignment you manage: read it, change its due date (PATCH), or withdraw it (DELETE).
 
+    Supervisors manage the assignments of their teams and of the people on them, administrators
+    every one, anyone who assigns the ones they made; any other id (or a withdrawn one) is a 404.
+    Withdrawing keeps enrollments and progress; the due date, "overdue" and reminders go.
+    Every change is in the audit log.
+    """
+
+    serializer_class = AssignmentSerializer
     permission_classes = [IsAuthenticated, AdminSessionVerified, AssignsWork]
     throttle_classes = [ApiTokenRateThrottle]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         return manageable_assignments(self.request.user)
 
+    def get_serializer_class(self):
+        return AssignmentDueDateSerializer if self.request.method == "PATCH" else AssignmentSerializer
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        return Response(AssignmentSerializer(self.get_object()).data)
+
     def perform_destroy(self, instance):
-        assignment_delete(actor=self.request.user, assignment=instance)
+        assignment_withdraw(actor=self.request.user, assignment=instance)

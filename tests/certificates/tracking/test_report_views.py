@@ -14,6 +14,7 @@ from assessments.models import Attempt
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_issue
 from certificates.tracking.models import Assignment
+from cms.dates import site_date
 from courses.progress.services import enrollment_create, lesson_complete
 from tests.factories import (
     AdminFactory,
@@ -341,6 +342,27 @@ def test_exports_neutralise_formulas(client, world):
     assert {f"'{name}".replace("\r", "\n") for name in FORMULA_NAMES} <= {cell.value for cell in cells}
 
 
+def test_xlsx_dates_are_real_dates_in_the_site_format_and_columns_fit_their_content(client, world):
+    as_user(client, world.supervisor)
+    response = client.get(REPORT, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    headings = [cell.value for cell in sheet[1]]
+    dan = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "Dan Moss" and row[2].value == PROGRAM)
+    due = dan[headings.index("Due date")]
+    assert due.is_date and due.number_format == "mmmm d, yyyy"  # "December 5, 2026", as on the site
+    widths = {heading: sheet.column_dimensions[chr(ord("A") + i)].width for i, heading in enumerate(headings)}
+    due_dates = [row[headings.index("Due date")].value for row in sheet.iter_rows(min_row=2)]
+    assert widths["Due date"] == max(len("Due date"), *(len(site_date(d)) for d in due_dates if d)) + 2
+    assert widths["Person"] == max(len(row[0].value) for row in sheet.iter_rows(min_row=1)) + 2
+    assert widths["Overdue"] == len("Overdue") + 2
+
+
+def test_csv_dates_are_iso_8601(client, world):
+    as_user(client, world.supervisor)
+    dan = next(row for row in csv_rows(client) if row["Person"] == "Dan Moss" and row["Program"] == PROGRAM)
+    assert dan["Due date"] == (timezone.localdate() - timedelta(days=3)).isoformat()
+
+
 # Queries -------------------------------------------------------------------------------------
 
 
@@ -374,7 +396,7 @@ def test_a_person_on_two_teams_shows_only_the_viewers_team_and_its_due_dates_on_
     other_due = timezone.localdate() + timedelta(days=2)
     Assignment.objects.create(program=world.program, team=world.other_team, due_on=other_due)
     own_due = timezone.localdate() + timedelta(days=20)
-    secrets = ("Riverside Program", other_due.isoformat(), f"{other_due:%b} {other_due.day}, {other_due.year}")
+    secrets = ("Riverside Program", other_due.isoformat(), site_date(other_due))
     as_user(client, world.supervisor)
 
     row = next(r for r in csv_rows(client, order="name") if r["Person"] == person.full_name and r["Program"] == PROGRAM)

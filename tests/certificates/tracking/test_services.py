@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,19 +17,15 @@ from certificates.issuance.services import certificate_issue
 from certificates.tracking.models import Assignment, DueReminder
 from certificates.tracking.services import (
     assignment_create,
-    assignment_delete,
+    assignment_withdraw,
     due_reminders_send,
     team_members_enroll,
 )
+from cms.dates import site_date
 from courses.models import Enrollment
-from tests.auth import verified
 from tests.factories import (
-    AdminFactory,
     LearnerFactory,
-    SupervisorFactory,
     TeamFactory,
-    TrainerFactory,
-    build_course,
     build_program,
     complete_course,
 )
@@ -38,33 +33,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 INDEX = "/admin/assignments/"
-
-
-@pytest.fixture
-def world(catalog):
-    course = build_course(catalog, modules=1, lessons_per_module=1, title="Boundaries in peer support")
-    second = build_course(catalog, modules=1, lessons_per_module=1, title="Perinatal communication")
-    # Staff as their requests carry them once two-factor authentication is passed.
-    supervisor = verified(SupervisorFactory(full_name="Dana Whitfield"))
-    team = TeamFactory(name="Riverside peer team")
-    other_team = TeamFactory(name="Lakeside peer team")
-    member = LearnerFactory(full_name="Marisol Vega", email="marisol@example.org")
-    outsider = LearnerFactory(full_name="Jordan Lee")
-    team.supervisors.add(supervisor)
-    team.members.add(member)
-    other_team.members.add(outsider)
-    return SimpleNamespace(
-        course=course,
-        second=second,
-        program=build_program([course, second], name="Perinatal Peer Support Certificate"),
-        admin=verified(AdminFactory()),
-        trainer=verified(TrainerFactory()),
-        supervisor=supervisor,
-        team=team,
-        other_team=other_team,
-        member=member,
-        outsider=outsider,
-    )
 
 
 def soon(days=14):
@@ -103,7 +71,7 @@ def test_learners_cannot_assign_or_remove(world):
         assignment_create(actor=world.member, course=world.course, user=world.member, due_on=soon())
     assignment = assignment_create(actor=world.admin, course=world.course, team=world.team, due_on=soon())
     with pytest.raises(PermissionDenied):
-        assignment_delete(actor=world.member, assignment=assignment)
+        assignment_withdraw(actor=world.member, assignment=assignment)
     assert Assignment.objects.filter(pk=assignment.pk).exists()
 
 
@@ -111,9 +79,10 @@ def test_supervisors_remove_only_their_teams_assignments(world):
     theirs = assignment_create(actor=world.admin, course=world.course, team=world.team, due_on=soon())
     other = assignment_create(actor=world.admin, course=world.course, team=world.other_team, due_on=soon())
     with pytest.raises(PermissionDenied):
-        assignment_delete(actor=world.supervisor, assignment=other)
-    assignment_delete(actor=world.supervisor, assignment=theirs)
-    assert list(Assignment.objects.all()) == [other]
+        assignment_withdraw(actor=world.supervisor, assignment=other)
+    assignment_withdraw(actor=world.supervisor, assignment=theirs)
+    assert list(Assignment.objects.open()) == [other]
+    assert Assignment.objects.get(pk=theirs.pk).withdrawn_at is not None  # kept for its history
 
 
 def test_input_is_checked_field_by_field(world):
@@ -160,7 +129,7 @@ def test_my_learning_shows_due_dates_and_overdue_work(client, world):
     assert "Due dates" in content
     assert content.index("Due dates") < content.index('class="card-list"')
     due = soon(3)
-    assert f"Due {due:%b} {due.day}, {due.year}" in content and "3 days left" in content
+    assert f"Due {site_date(due)}" in content and "3 days left" in content
     assert content.count("Overdue") == 1
     complete_course(world.member, world.second)
     content = client.get(reverse("my-learning")).content.decode()
@@ -284,17 +253,18 @@ def test_create_from_the_admin_enrolls_the_team(client, world):
     assert enrolled(world.member) == {"Boundaries in peer support", "Perinatal communication"}
 
 
-def test_delete_asks_first_and_is_scoped(client, world):
+def test_withdraw_asks_first_and_is_scoped(client, world):
     theirs = assignment_create(actor=world.admin, course=world.course, team=world.team, due_on=soon())
     other = assignment_create(actor=world.admin, course=world.course, team=world.other_team, due_on=soon())
     client.force_login(world.supervisor)
-    url = reverse("certificate_assignments:delete", args=[theirs.pk])
-    assert "Remove this assignment?" in client.get(url).content.decode()
-    assert Assignment.objects.filter(pk=theirs.pk).exists()
+    url = reverse("certificate_assignments:withdraw", args=[theirs.pk])
+    assert "Withdraw this assignment?" in client.get(url).content.decode()
+    assert Assignment.objects.open().filter(pk=theirs.pk).exists()
     assert client.post(url).status_code == 302
-    assert not Assignment.objects.filter(pk=theirs.pk).exists()
-    assert client.post(reverse("certificate_assignments:delete", args=[other.pk])).status_code == 404
-    assert Assignment.objects.filter(pk=other.pk).exists()
+    assert not Assignment.objects.open().filter(pk=theirs.pk).exists()
+    assert client.post(url).status_code == 404  # withdrawn: nothing left to withdraw
+    assert client.post(reverse("certificate_assignments:withdraw", args=[other.pk])).status_code == 404
+    assert Assignment.objects.open().filter(pk=other.pk).exists()
 
 
 def test_work_assigned_both_to_the_team_and_to_the_person_is_reminded_of_once(mailoutbox):
@@ -304,7 +274,7 @@ def test_work_assigned_both_to_the_team_and_to_the_person_is_reminded_of_once(ma
 
     from certificates.tracking.models import Assignment
     from certificates.tracking.services import due_reminders_send
-    from tests.factories import LearnerFactory, TeamFactory, build_program
+    from tests.factories import LearnerFactory
 
     program = build_program([])
     person = LearnerFactory()

@@ -138,6 +138,34 @@ def test_supervisor_opens_their_team_with_status_counts(client, teams, course):
     assert [row["person"] for row in response.context["people"]] == teams["members"]
 
 
+def test_overdue_on_the_team_and_person_pages_follows_the_current_due_date(client, teams, course):
+    from datetime import timedelta
+
+    from certificates.tracking.models import Assignment
+    from certificates.tracking.services import assignment_due_date_change
+
+    program = build_program([course], name="Perinatal Peer Support Certificate")
+    person = teams["members"][0]
+    assignment = Assignment.objects.create(
+        program=program, user=person, due_on=timezone.localdate() - timedelta(days=2)
+    )
+    client.force_login(teams["supervisor"])
+    team_page = client.get(team_url(teams["team"])).content.decode()
+    assert "1</strong> overdue" in team_page
+    assert f"?team={teams['team'].pk}&amp;overdue=on" in team_page
+    person_page = client.get(person_url(person)).content.decode()
+    assert "Programs and due dates" in person_page
+    assert 'tracking-status--overdue">Overdue</span>' in person_page  # words and colour
+
+    from tests.auth import verified
+
+    assignment_due_date_change(
+        actor=verified(teams["supervisor"]), assignment=assignment, due_on=timezone.localdate() + timedelta(days=9)
+    )
+    assert "No one is overdue." in client.get(team_url(teams["team"])).content.decode()
+    assert ">Overdue</span>" not in client.get(person_url(person)).content.decode()
+
+
 def test_supervisor_gets_not_found_for_another_teams_people_and_team(client, teams):
     client.force_login(teams["supervisor"])
 

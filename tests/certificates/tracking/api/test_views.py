@@ -246,7 +246,7 @@ def test_a_supervisor_assigns_and_removes_work_for_their_team(world):
     assert response.json()["due_on"] == due_on
 
     assert client.delete(f"/api/v1/assignments/{assignment.pk}/").status_code == 204
-    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+    assert not Assignment.objects.open().filter(pk=assignment.pk).exists()
 
 
 def test_assignment_errors_name_the_field(world):
@@ -285,6 +285,44 @@ def test_a_supervisor_cannot_remove_another_teams_assignment(world):
     response = bearer(world["supervisor"]).delete(f"/api/v1/assignments/{assignment.pk}/")
     assert response.status_code == 404
     assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_supervisor_moves_a_due_date_and_the_overdue_goes(world):
+    assignment = Assignment.objects.create(
+        program=world["program"], user=world["ben"], due_on=timezone.localdate() - timedelta(days=3)
+    )
+    client = bearer(world["supervisor"])
+    status_url = f"/api/v1/people/{world['ben'].pk}/status/"
+    assert client.get(status_url).json()[0]["overdue"] is True
+    new = (timezone.localdate() + timedelta(days=14)).isoformat()
+    response = client.patch(f"/api/v1/assignments/{assignment.pk}/", {"due_on": new}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["due_on"] == new
+    row = client.get(status_url).json()[0]
+    assert (row["due_on"], row["overdue"]) == (new, False)
+
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client.patch(f"/api/v1/assignments/{assignment.pk}/", {"due_on": past}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"due_on"}
+    assert response.json()["due_on"] == ["The due date cannot be in the past."]
+    assert Assignment.objects.get(pk=assignment.pk).due_on.isoformat() == new
+
+    assert client.delete(f"/api/v1/assignments/{assignment.pk}/").status_code == 204
+    row = client.get(status_url).json()[0]
+    assert (row["due_on"], row["overdue"]) == (None, False)
+    assert client.get(f"/api/v1/assignments/{assignment.pk}/").status_code == 404  # withdrawn
+
+
+def test_a_supervisor_cannot_change_another_teams_assignment(world):
+    assignment = Assignment.objects.create(
+        program=world["program"], user=world["cara"], due_on=timezone.localdate() + timedelta(days=5)
+    )
+    new = (timezone.localdate() + timedelta(days=30)).isoformat()
+    client = bearer(world["supervisor"])
+    assert client.patch(f"/api/v1/assignments/{assignment.pk}/", {"due_on": new}, format="json").status_code == 404
+    assert client.get(f"/api/v1/assignments/{assignment.pk}/").status_code == 404
+    assert Assignment.objects.get(pk=assignment.pk).due_on == timezone.localdate() + timedelta(days=5)
 
 
 # Throttling --------------------------------------------------------------------------------

@@ -48,11 +48,13 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# Links in PDFs, emails and the API point at SITE_URL (README "Configuration"): the address served here
+# unless SITE_URL is set already.
 serve: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Stop with Ctrl+C."
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-$${WAGTAILADMIN_BASE_URL:-http://$(HOST):$(PORT)}}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make run: set up everything, load the demo curriculum and accounts, serve on 127.0.0.1:8000
+## make run: set up everything, load the demo curriculum and accounts, serve on 127.0.0.1:8000 (PORT=8002 for another)
 run: demo serve
 
 ## make test: set up if needed and run the whole suite

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cms.api.fields import IdField
+from cms.links import absolute_page_url
 
 from ...catalogue.models import CoursePage
 
@@ -16,7 +17,7 @@ class CourseSerializer(serializers.Serializer):
     estimated_minutes = serializers.IntegerField(source="minutes")
 
     def get_url(self, progress) -> str:
-        return self.context["request"].build_absolute_uri(progress.course.url)
+        return absolute_page_url(progress.course)
 
 
 class EnrollmentSerializer(serializers.Serializer):
@@ -31,7 +32,7 @@ class EnrollmentSerializer(serializers.Serializer):
 
     def get_resume_url(self, progress) -> str | None:
         lesson = progress.resume_lesson
-        return self.context["request"].build_absolute_uri(lesson.url) if lesson else None
+        return absolute_page_url(lesson) if lesson else None
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -14,6 +14,12 @@ from .placeholders import HELP_TEXT as PLACEHOLDER_HELP
 from .placeholders import validate_body
 from .rendering import PAGE_SIZES
 
+# Reads naturally for any program name: {certificate} is "Peer Support Specialist Certificate" or
+# "Ethics Refresher certificate" (rendering.certificate_phrase).
+DEFAULT_BODY = (
+    "This certifies that {name} has earned the {certificate} and completed {hours} hours of continuing education."
+)
+
 
 class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
     """How a program's certificates look: title, wording, images, colour and page size."""
@@ -23,7 +29,7 @@ class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
     body = models.TextField(
         _("body text"),
         max_length=1000,
-        default="This certifies that {name} has completed {program}, earning {hours} continuing education hours.",
+        default=DEFAULT_BODY,
         validators=[validate_body],
         help_text=PLACEHOLDER_HELP,
     )
@@ -79,8 +85,10 @@ class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
             "signature": f"media:{self.signature.file.name}" if self.signature_id else "",
         }
 
-    # Live preview: the PDF itself, with sample data.
+    # Live preview: the PDF itself, with sample data, at desktop size: in the narrow mobile frame the
+    # browser's PDF viewer shrinks the page until it can't be read.
     preview_modes = [("", _("PDF with sample data"))]
+    default_preview_size = "desktop"
 
     def serve_preview(self, request, mode_name):
         return sample_pdf_response(self)

@@ -219,7 +219,7 @@ def test_bad_accent_colour_is_a_field_error(trainer_client):
     assert not CertificateTemplate.objects.filter(name="Board certificate").exists()
 
 
-ALLOWED = "{name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
+ALLOWED = "{name}, {program}, {certificate}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
 
 
 def test_unknown_placeholder_is_a_field_error_naming_it_and_the_allowed_ones(trainer_client):
@@ -251,3 +251,10 @@ def test_learners_cannot_preview_templates(learner_client):
     response = learner_client.post(preview_urls(), TEMPLATE_FORM)
     assert response.status_code in {302, 403}
     assert response.get("Content-Type") != "application/pdf"
+
+
+def test_the_preview_opens_at_desktop_size_so_the_page_is_readable(trainer_client):
+    template = CertificateTemplate.objects.create(name="Existing", title="Old title")
+    response = trainer_client.get(reverse("wagtailsnippets_certificates_certificatetemplate:edit", args=[template.pk]))
+    checked = re.search(r'value="(\w+)"[^>]*data-device-width="\d+"\s*checked', response.content.decode())
+    assert checked and checked[1] == "desktop"

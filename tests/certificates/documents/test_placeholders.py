@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from certificates.documents.placeholders import ALLOWED, PLACEHOLDERS, validate_body
 from certificates.documents.rendering import CertificateData, placeholder_values
 
-ALLOWED_TEXT = "{name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
+ALLOWED_TEXT = "{name}, {program}, {certificate}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
 
 
 def errors(body):

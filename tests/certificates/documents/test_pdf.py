@@ -7,6 +7,7 @@ import pypdf
 import pypdfium2
 import pytest
 import zxingcpp
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from certificates.documents import pdf
@@ -185,7 +186,7 @@ def test_trainer_previews_a_new_template_as_a_pdf(trainer_client, fetchers):
     url = preview_urls()
     assert trainer_client.post(url, TEMPLATE_FORM).json() == {"is_valid": True, "is_available": True}
 
-    response = trainer_client.get(url)
+    response = trainer_client.get(url, {"mode": "pdf"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -200,7 +201,7 @@ def test_trainer_previews_edits_to_a_template(trainer_client):
     url = preview_urls(template)
     assert trainer_client.post(url, {**TEMPLATE_FORM, "name": "Existing", "title": "New title"}).json()["is_valid"]
 
-    response = trainer_client.get(url)
+    response = trainer_client.get(url, {"mode": "pdf"})
 
     assert response["Content-Type"] == "application/pdf"
     assert "New title" in pdf_text(response.content)
@@ -253,8 +254,18 @@ def test_learners_cannot_preview_templates(learner_client):
     assert response.get("Content-Type") != "application/pdf"
 
 
-def test_the_preview_opens_at_desktop_size_so_the_page_is_readable(trainer_client):
-    template = CertificateTemplate.objects.create(name="Existing", title="Old title")
-    response = trainer_client.get(reverse("wagtailsnippets_certificates_certificatetemplate:edit", args=[template.pk]))
-    checked = re.search(r'value="(\w+)"[^>]*data-device-width="\d+"\s*checked', response.content.decode())
-    assert checked and checked[1] == "desktop"
+@pytest.mark.parametrize("saved", [False, True])
+def test_the_preview_opens_fitted_to_the_panel(trainer_client, saved):
+    """The first mode frames the PDF with the viewer's open parameters: fitted to the width, no toolbar or page list."""
+    template = CertificateTemplate.objects.create(name="Existing", title="Old title") if saved else None
+    url = preview_urls(template)
+    assert trainer_client.post(url, {**TEMPLATE_FORM, "name": "Existing"}).json()["is_valid"]
+
+    response = trainer_client.get(url)
+
+    assert response["Content-Type"].startswith("text/html")
+    frame = BeautifulSoup(response.content, "html.parser").iframe
+    assert frame["src"] == f"{url}?mode=pdf#view=FitH&navpanes=0&toolbar=0"
+    pdf = trainer_client.get(frame["src"].split("#")[0])
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "Certificate of Achievement" in pdf_text(pdf.content)

@@ -9,6 +9,10 @@ DEV_LOCK := requirements/dev-lock.txt
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every absolute link (PDFs, QR codes, emails, the API) points here: the address served, unless SITE_URL (or
+# its former name, WAGTAILADMIN_BASE_URL) is set already. Exported, so the demo's certificates follow it too.
+SITE_URL ?= $(or $(WAGTAILADMIN_BASE_URL),http://$(HOST):$(PORT))
+export SITE_URL
 
 .PHONY: run test install install-production system-packages migrate demo serve lint format check audit bench lock clean
 
@@ -53,8 +57,8 @@ serve: install
 	@[ -z "$(LOGINS)" ] || $(BIN)/python manage.py load_demo --logins
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make run: set up everything, load the demo curriculum and accounts, serve on 127.0.0.1:8000. The demo
-## logins come last, after the migrations' and the loader's output, just before the server starts.
+## make run: set up everything, load the demo curriculum and accounts, serve on 127.0.0.1:8000 (PORT=8002 for
+## another). The demo logins come last, after the migrations' and the loader's output, just before the server starts.
 run: migrate
 	$(BIN)/python manage.py load_demo --no-logins
 	@$(MAKE) --no-print-directory serve LOGINS=1

@@ -55,7 +55,7 @@ def production_env(folder: Path, port: int, **extra: str) -> dict:
         "DJANGO_MEDIA_ROOT": str(folder / "media"),
         "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
         "BENCH_STATIC_ROOT": str(folder / "static"),
-        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         # Workers are never replaced mid-run (gunicorn.conf.py's default replaces them every ~1,000
         # requests), so the CPU time they used can be read from /proc.
         "GUNICORN_MAX_REQUESTS": "0",

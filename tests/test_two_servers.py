@@ -188,7 +188,7 @@ def server_env(folder: Path, cache_prefix: str) -> dict:
         "DJANGO_MEDIA_ROOT": str(folder / "media"),
         "DJANGO_PRIVATE_MEDIA_ROOT": str(folder / "private"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "WAGTAILADMIN_BASE_URL": f"https://{HOST}",
+        "SITE_URL": f"https://{HOST}",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_PRELOAD": "true",
         "GUNICORN_GRACEFUL_TIMEOUT": "5",

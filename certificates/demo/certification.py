@@ -52,8 +52,8 @@ def program_ensure(course: CoursePage) -> tuple[Program, bool]:
         defaults={
             "title": "Certificate of Completion",
             "body": (
-                "This certifies that {name} has completed {program}, including scenario assessments in "
-                "ethics, boundaries and perinatal communication, earning {hours} continuing education hours."
+                "This certifies that {name} has earned the {certificate}, completing scenario assessments in "
+                "ethics, boundaries and perinatal communication and {hours} hours of continuing education."
             ),
         },
     )

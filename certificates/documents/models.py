@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.validators import RegexValidator
 from django.db import models
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import PreviewableMixin
@@ -14,6 +18,12 @@ from .placeholders import HELP_TEXT as PLACEHOLDER_HELP
 from .placeholders import validate_body
 from .rendering import PAGE_SIZES
 
+# Reads naturally for any program name: {certificate} is "Peer Support Specialist Certificate" or
+# "Ethics Refresher certificate" (rendering.certificate_phrase).
+DEFAULT_BODY = (
+    "This certifies that {name} has earned the {certificate} and completed {hours} hours of continuing education."
+)
+
 
 class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
     """How a program's certificates look: title, wording, images, colour and page size."""
@@ -23,7 +33,7 @@ class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
     body = models.TextField(
         _("body text"),
         max_length=1000,
-        default="This certifies that {name} has completed {program}, earning {hours} continuing education hours.",
+        default=DEFAULT_BODY,
         validators=[validate_body],
         help_text=PLACEHOLDER_HELP,
     )
@@ -79,8 +89,17 @@ class CertificateTemplate(PreviewableMixin, index.Indexed, models.Model):
             "signature": f"media:{self.signature.file.name}" if self.signature_id else "",
         }
 
-    # Live preview: the PDF itself, with sample data.
-    preview_modes = [("", _("PDF with sample data"))]
+    # Live preview: the PDF itself, with sample data. The first mode frames it fitted to the panel's width,
+    # without the viewer's toolbar and page list, so the whole page shows as large as the panel allows;
+    # the second is the bare file (the viewer's own zoom, download and print).
+    preview_modes = [("", _("Certificate, fitted")), ("pdf", _("PDF file"))]
 
     def serve_preview(self, request, mode_name):
-        return sample_pdf_response(self)
+        if mode_name == "pdf":
+            return sample_pdf_response(self)
+        return render(request, "certificates/admin/template_preview.html", {"pdf_url": self._preview_url("pdf")})
+
+    def _preview_url(self, mode: str) -> str:
+        views = "wagtailsnippets_certificates_certificatetemplate"
+        url = reverse(f"{views}:preview_on_edit", args=[self.pk]) if self.pk else reverse(f"{views}:preview_on_add")
+        return f"{url}?{urlencode({'mode': mode})}"

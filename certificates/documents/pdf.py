@@ -13,6 +13,8 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import HttpResponse
 from django.utils import timezone
 
+from cms.links import absolute_url
+
 from .rendering import CertificateData, LocalFiles, render_pdf
 
 
@@ -56,7 +58,7 @@ def sample_data(template) -> CertificateData:
         name="Renee Alvarez-Whitfield",
         program="Perinatal Peer Support Specialist Certificate",
         serial=f"PSS-{today.year}-000123",
-        verification_url=settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/verify/sample-verification-code/",
+        verification_url=absolute_url("/verify/sample-verification-code/"),
         issued_on=today,
         expires_on=today + timedelta(days=730),
         hours={"Ethics": Decimal(6), "Peer-specific": Decimal(10), "Perinatal and family": Decimal(4)},

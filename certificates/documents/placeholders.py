@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # What each stands for is in rendering.placeholder_values and in the trainer guide.
-PLACEHOLDERS = ("name", "program", "issued_on", "expires_on", "hours", "organisation", "serial")
+PLACEHOLDERS = ("name", "program", "certificate", "issued_on", "expires_on", "hours", "organisation", "serial")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ALLOWED = ", ".join(f"{{{key}}}" for key in PLACEHOLDERS)
 HELP_TEXT = format_lazy(

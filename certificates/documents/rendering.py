@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from cms.dates import site_date
 from cms.people.names import name_for_print
 
 from .placeholders import PLACEHOLDER, PLACEHOLDERS
@@ -61,7 +62,7 @@ class CertificateData:
     signatory_name: str = ""
     signatory_title: str = ""
     title: str = "Certificate of Completion"
-    body: str = "This certifies that {name} has completed {program}."
+    body: str = "This certifies that {name} has earned the {certificate}."
     accent_colour: str = "#1f5f5b"
     page: str = "letter-landscape"
     logo: str = ""  # "static:..." or "media:..." path, or empty
@@ -72,13 +73,26 @@ class CertificateData:
         return sum(self.hours.values())
 
 
+#: Last words that already say what is earned: "the Peer Support Specialist Certificate", not "… Certificate certificate".
+AWARD_WORDS = frozenset({"certificate", "certification", "credential", "diploma", "licence", "license", "badge"})
+
+
+def certificate_phrase(program: str) -> str:
+    """What follows "has earned the" for any program name: the name, with "certificate" after it unless it
+    already ends in such a word, and without a leading "The" (which the sentence supplies)."""
+    name = re.sub(r"^the\s+", "", " ".join(program.split()), flags=re.IGNORECASE)
+    words = name.casefold().split()
+    return name if words and words[-1] in AWARD_WORDS else f"{name} certificate".strip()
+
+
 def placeholder_values(data: CertificateData) -> dict[str, str]:
     """What each of ``placeholders.PLACEHOLDERS`` stands for on this certificate."""
     return {
         "name": data.name,
         "program": data.program,
-        "issued_on": f"{data.issued_on:%B} {data.issued_on.day}, {data.issued_on.year}",
-        "expires_on": f"{data.expires_on:%B} {data.expires_on.day}, {data.expires_on.year}" if data.expires_on else "",
+        "certificate": certificate_phrase(data.program),
+        "issued_on": site_date(data.issued_on),
+        "expires_on": site_date(data.expires_on),
         "hours": f"{data.total_hours:g}",
         "organisation": data.organisation,
         "serial": data.serial,

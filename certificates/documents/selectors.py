@@ -8,14 +8,11 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 
+from cms.links import absolute_url
+
 from .credentials import CredentialData
-
-
-def site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def linkedin_add_url(certificate) -> str:
@@ -44,20 +41,20 @@ def credential_data(certificate) -> CredentialData:
     email = certificate.user.email if certificate.user else ""
     return CredentialData(
         certificate_url=certificate.verification_url(),
-        status_url=site_url(reverse("api-verify", args=[certificate.code])),
+        status_url=absolute_url(reverse("api-verify", args=[certificate.code])),
         serial=certificate.serial,
         name=certificate.printed_name,
         recipient=recipient_hash(email, certificate.serial),
         recipient_salt=certificate.serial,
         program_name=certificate.program_name,
         program_description=certificate.program_description,
-        achievement_id=site_url(reverse("program-achievement", args=[certificate.program_id])),
+        achievement_id=absolute_url(reverse("program-achievement", args=[certificate.program_id])),
         criteria=(
             "Completed every lesson and passed every module quiz of the program's required courses"
             f" ({certificate.program_name}, version {certificate.program_version})."
         ),
         hours={row["category"]: float(row["hours"]) for row in certificate.hours},
-        issuer_id=site_url("/"),
+        issuer_id=absolute_url("/"),
         issuer_name=certificate.organisation,
         issued_at=certificate.issued_at,
         expires_on=certificate.expires_on,

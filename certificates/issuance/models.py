@@ -26,6 +26,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from cms.links import absolute_url
 from cms.people.names import name_for_print
 from courses.models import CECategory, CoursePage
 
@@ -258,7 +259,7 @@ class Certificate(models.Model):
         return {row["category"]: Decimal(row["hours"]) for row in self.hours}
 
     def verification_url(self) -> str:
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.get_verification_path()
+        return absolute_url(self.get_verification_path())
 
     @property
     def file_name(self) -> str:

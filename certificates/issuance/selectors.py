@@ -12,6 +12,7 @@ from django.http import Http404
 
 from cms.ops.tasks.retry import unresolved_failures
 from cms.people.access import may_see_person
+from cms.people.names import is_last_name_of
 
 from .hours import hours_text
 from .models import Certificate, Program, ProgramCourse, ProgramHours, RenewalMinimum
@@ -98,3 +99,18 @@ def program_rules(program) -> dict:
             .values_list("category__name", "hours")
         },
     }
+
+
+def certificate_by_number(number: str, last_name: str) -> Certificate | None:
+    """The certificate with this number whose holder has this last name, or None.
+
+    Public, as licensing boards look people up: the number alone finds nothing, so certificates can't be
+    listed by counting through numbers. The name is compared with the one printed on the certificate.
+    """
+    serial = "".join(number.split()).upper()
+    if not serial or len(serial) > 20 or not last_name.strip():
+        return None
+    certificate = Certificate.objects.select_related("superseded_by").filter(serial=serial).first()
+    if certificate is None or not is_last_name_of(certificate.printed_name, last_name):
+        return None
+    return certificate

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from cms.links import absolute_url
 from cms.ops.tasks.retry import with_retries
 
 from .files import certificate_pdf_render
@@ -23,16 +24,12 @@ from .models import Certificate, CertificateEvent
 logger = logging.getLogger(__name__)
 
 
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _send(certificate: Certificate, template: str, subject: str, **context) -> None:
     context = {
         "certificate": certificate,
         "person": certificate.user,
         "verify_url": certificate.verification_url(),
-        "my_certificates_url": _site_url(reverse("my-certificates")),
+        "my_certificates_url": absolute_url(reverse("my-certificates")),
         "site_name": settings.WAGTAIL_SITE_NAME,
         **context,
     }
@@ -91,5 +88,5 @@ def certificate_email_reminder(certificate_id: int, days_left: int) -> None:
         "expiry_reminder",
         f"Your {certificate.program_name} certificate expires in {days_left} days",
         days_left=days_left,
-        ledger_url=_site_url(reverse("ce-ledger")),
+        ledger_url=absolute_url(reverse("ce-ledger")),
     )

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cms.security.ratelimit import rate_limited
 
@@ -14,7 +14,7 @@ from ..documents import credentials
 from ..documents.selectors import credential_data
 from . import selectors
 from .files import certificate_pdf_render
-from .forms import VerifySearchForm
+from .forms import VerifyByNumberForm, VerifySearchForm
 from .models import Program
 from .services import pdf_render_failed
 
@@ -66,22 +66,11 @@ def certificate_credential(request, serial: str):
     return response
 
 
-@rate_limited("verify")
-@require_GET
-def verify_search(request):
-    """Type or paste a verification code (or the whole link) to check a certificate."""
-    form = VerifySearchForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        return redirect("certificate-verify", code=form.cleaned_data["code"])
-    return render(request, "certificates/verify_search.html", {"form": form})
-
-
-@rate_limited("verify")
-@require_GET
-def verify(request, code: str):
-    certificate = selectors.certificate_by_code(code)
+def _verification(request, certificate, *, by_number: bool = False):
+    """The verification page for ``certificate``, or "not found" (404) for ``None``."""
     if certificate is None:
-        response = render(request, "certificates/verify_not_found.html", {"form": VerifySearchForm()}, status=404)
+        forms = {"form": VerifySearchForm(), "number_form": VerifyByNumberForm(), "by_number": by_number}
+        response = render(request, "certificates/verify_not_found.html", forms, status=404)
     else:
         response = render(
             request, "certificates/verify.html", {"certificate": certificate, "status": certificate.status()}
@@ -89,6 +78,31 @@ def verify(request, code: str):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the code is in the URL: never pass it on to other sites
     return response
+
+
+@rate_limited("verify")
+@require_http_methods(["GET", "POST"])
+def verify_search(request):
+    """Check a certificate by its verification code (or the whole link), or by its number and the holder's last name.
+
+    The number and name are posted, not put in the address, so they stay out of histories and server logs.
+    """
+    form = VerifySearchForm(request.GET or None)
+    number_form = VerifyByNumberForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        return redirect("certificate-verify", code=form.cleaned_data["code"])
+    if number_form.is_bound and number_form.is_valid():
+        found = selectors.certificate_by_number(
+            number_form.cleaned_data["number"], number_form.cleaned_data["last_name"]
+        )
+        return _verification(request, found, by_number=True)
+    return render(request, "certificates/verify_search.html", {"form": form, "number_form": number_form})
+
+
+@rate_limited("verify")
+@require_GET
+def verify(request, code: str):
+    return _verification(request, selectors.certificate_by_code(code))
 
 
 @require_GET

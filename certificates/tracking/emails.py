@@ -9,6 +9,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from cms.links import absolute_url
+
 from .models import Assignment, DueReminder
 
 
@@ -24,7 +26,7 @@ def due_reminder_email(*, assignment: Assignment, person, kind: str, today: date
         "title": _title(assignment),
         "due_on": assignment.due_on,
         "days_left": days_left,
-        "my_learning_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("my-learning"),
+        "my_learning_url": absolute_url(reverse("my-learning")),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     if kind == DueReminder.Kind.SOON:

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sites.shortcuts import get_current_site
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -23,15 +22,12 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
+from cms.links import absolute_url, site_protocol_and_domain
 from cms.ops.tasks.retry import with_retries
 
 User = get_user_model()
 
 SIGNUP_SALT = "cms.signup"
-
-
-def _site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _send(*, subject: str, body: str, to: str, html: str | None = None, from_email: str | None = None) -> None:
@@ -61,11 +57,9 @@ class BackgroundPasswordResetMixin:
         html_email_template_name=None,
         extra_email_context=None,  # neither reset page passes any
     ):
-        if domain_override:
-            site_name = domain = domain_override
-        else:
-            site = get_current_site(request)
-            site_name, domain = site.name, site.domain
+        # The link goes to the site's public address (cms.links), whichever host the request came in on.
+        protocol, domain = site_protocol_and_domain()
+        site_name = domain_override or settings.WAGTAIL_SITE_NAME
         password_reset_email_send.enqueue(
             self.cleaned_data["email"],
             subject_template_name=subject_template_name,
@@ -73,7 +67,7 @@ class BackgroundPasswordResetMixin:
             html_email_template_name=html_email_template_name,
             domain=domain,
             site_name=site_name,
-            protocol="https" if use_https else "http",
+            protocol=protocol,
             from_email=from_email,
         )
 
@@ -152,7 +146,7 @@ def signup_email_send(email: str, *, full_name: str, preferred_name: str = "") -
     token = signup_token_make(email=email, full_name=full_name, preferred_name=preferred_name)
     context = {
         "name": preferred_name or full_name.split(" ")[0],
-        "confirm_url": _site_url(reverse("signup_confirm", kwargs={"token": token})),
+        "confirm_url": absolute_url(reverse("signup_confirm", kwargs={"token": token})),
         "site_name": settings.WAGTAIL_SITE_NAME,
         "max_age_days": settings.SIGNUP_LINK_MAX_AGE // (24 * 60 * 60),
     }
@@ -170,8 +164,8 @@ def signup_existing_account_email(user) -> None:
         return
     context = {
         "user": user,
-        "login_url": _site_url(reverse("login")),
-        "password_reset_url": _site_url(reverse("password_reset")),
+        "login_url": absolute_url(reverse("login")),
+        "password_reset_url": absolute_url(reverse("password_reset")),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     _send(

@@ -16,6 +16,7 @@ the admin account page and anything else that calls ``full_clean`` refuse the sa
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -98,3 +99,20 @@ def validate_name(value: str) -> None:
 def name_for_print(value: str) -> str:
     """``value`` without the hidden characters ``validate_name`` refuses, for names saved before that rule."""
     return "".join(char for char in value if not is_hidden(char))
+
+
+def _name_words(value: str) -> list[str]:
+    """The words of a name for comparing: no accents, case folded, split at spaces, hyphens and apostrophes."""
+    decomposed = unicodedata.normalize("NFKD", name_for_print(value))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return re.findall(r"\w+", plain)
+
+
+def is_last_name_of(full_name: str, last_name: str) -> bool:
+    """Whether ``last_name`` ends ``full_name``, ignoring case, accents, extra spaces and punctuation.
+
+    Whole words only, and the last word must be among them: "Alvarez-Whitfield", "alvarez whitfield" and
+    "Whitfield" are last names of "Renee Alvarez-Whitfield"; "Renee", "Alvarez" and "field" are not.
+    """
+    typed, words = _name_words(last_name), _name_words(full_name)
+    return bool(typed) and len(typed) <= len(words) and words[-len(typed) :] == typed

@@ -38,6 +38,7 @@ from wagtail.models import APIToken, ModelLogEntry
 
 from cms.audit.log import audit, audit_quiet
 from cms.audit.models import AuditLogEntry
+from cms.links import site_url
 from cms.people.audit import ACCOUNT_ERASED
 
 PERSONAL_DATA_HOOK = "register_personal_data"
@@ -111,7 +112,7 @@ def personal_data_export(*, user) -> dict:
     data = {
         "format": FORMAT_VERSION,
         "exported_at": timezone.now(),
-        "site": settings.WAGTAILADMIN_BASE_URL,
+        "site": site_url(),
         "about": (
             "Everything this site holds about you, section by section. Uploaded files are listed by "
             "name; download them from the page where you uploaded them."

@@ -250,7 +250,13 @@ TASK_RETRY_BASE_DELAY = int(os.environ.get("TASK_RETRY_BASE_DELAY", "60"))  # se
 TASK_RETRY_MAX_DELAY = int(os.environ.get("TASK_RETRY_MAX_DELAY", "3600"))  # seconds
 
 WAGTAIL_SITE_NAME = "Peer Support Training"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: every absolute link (PDFs and QR codes, emails, the API, LinkedIn links,
+# credentials) is written on it by cms.links.absolute_url. `make run PORT=…` sets it to that port.
+# WAGTAILADMIN_BASE_URL is still read for servers configured before SITE_URL existed.
+SITE_URL = (os.environ.get("SITE_URL") or os.environ.get("WAGTAILADMIN_BASE_URL") or "http://127.0.0.1:8000").rstrip(
+    "/"
+)
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

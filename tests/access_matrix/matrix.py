@@ -156,6 +156,10 @@ def post(url: str, *expect: Outcome, **options) -> Probe:
     return Probe(url, tuple(expect), method="POST", **options)
 
 
+# A lookup by certificate number: with learner A's name as printed, and with another name.
+BY_NUMBER = {"number": "{certificate.serial}", "last_name": "{certificate.printed_name}"}
+NUMBER_ALONE = {"number": "{certificate.serial}", "last_name": "Nobody"}
+
 # Rows that many pages share, in the column order: anonymous, learner A, learner B, supervisor A,
 # supervisor B, trainer, administrator.
 NO_ADMIN_ACCESS = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN)  # the first three columns of any admin page
@@ -351,7 +355,13 @@ ROUTES: dict[str, Entry] = {
     ),
     # Public pages: health check, verification ---------------------------------------------------
     "healthz": entry(PUBLIC, "Health check for load balancers (no personal data)", get("/healthz", *EVERYONE_OK)),
-    "verify/": entry(PUBLIC, "Look up a code", get("/verify/", *EVERYONE_OK)),
+    "verify/": entry(
+        PUBLIC,
+        "Look up a code; or a number with the holder's last name (the number alone finds nothing)",
+        get("/verify/", *EVERYONE_OK),
+        post("/verify/", *EVERYONE_OK, data=BY_NUMBER, shows_a=EVERYONE, names_a=True, changes=NO_ONE, label="known"),
+        post("/verify/", *(NOT_FOUND,) * 7, data=NUMBER_ALONE, changes=NO_ONE, label="number-alone"),
+    ),
     "verify/<str:code>/": entry(
         PUBLIC,
         "A certificate's public verification page: shows the name as printed, to anyone with the code",
@@ -372,6 +382,14 @@ ROUTES: dict[str, Entry] = {
         Probe("/api/v1/no-such-endpoint/", (NOT_FOUND,) * 7, method="POST", api=True),
     ),
     "api/v1/courses/": entry(API_PUBLIC, "The catalog", get("/api/v1/courses/", *EVERYONE_OK, api=True)),
+    "api/v1/verify/": entry(
+        API_PUBLIC,
+        "Verification by number and the holder's last name, as JSON (the number alone finds nothing)",
+        Probe(
+            "/api/v1/verify/", EVERYONE_OK, method="POST", api=True, data=BY_NUMBER, shows_a=EVERYONE, changes=NO_ONE
+        ),
+        Probe("/api/v1/verify/", (NOT_FOUND,) * 7, method="POST", api=True, data=NUMBER_ALONE, changes=NO_ONE),
+    ),
     "api/v1/verify/<str:code>/": entry(
         API_PUBLIC,
         "Verification as JSON",

@@ -26,6 +26,11 @@ pytestmark = pytest.mark.browser
 REFLECTION = "Being honest about my own slips helped someone trust me.\nThen I would ask: what feels hardest right now?"
 
 
+def open_main_menu(page):
+    """On a phone the main navigation's links are behind its Menu button."""
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Menu").click()
+
+
 def _progress(page):
     """The page's one course progress bar."""
     bar = page.get_by_role("progressbar")
@@ -47,7 +52,8 @@ def test_demo_learner_enrolls_completes_a_lesson_and_reflects(page, demo, screen
     expect(page.get_by_text("You are not enrolled in any course yet.")).to_be_visible()
 
     # Catalog, then the course.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses").click()
+    open_main_menu(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Courses", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Courses")
     page.get_by_role("link", name=course.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
@@ -98,7 +104,8 @@ def test_demo_learner_enrolls_completes_a_lesson_and_reflects(page, demo, screen
     page.screenshot(path=str(screenshot_dir / "lesson-completed-phone.png"), full_page=True)
 
     # My learning lists the course with its progress and a way back in.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My learning").click()
+    open_main_menu(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My learning", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
     card = page.locator("article.course-card").filter(has=page.get_by_role("link", name=course.title))
     expect(card).to_have_count(1)

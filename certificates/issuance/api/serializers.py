@@ -2,6 +2,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from cms.links import absolute_url
+
 from ..models import Certificate
 
 
@@ -80,10 +82,17 @@ class MyCertificateSerializer(VerificationSerializer):
         fields = [*VerificationSerializer.Meta.fields, "pdf_url", "credential_url"]
 
     def get_pdf_url(self, certificate) -> str:
-        return self.context["request"].build_absolute_uri(reverse("certificate-pdf", args=[certificate.serial]))
+        return absolute_url(reverse("certificate-pdf", args=[certificate.serial]))
 
     def get_credential_url(self, certificate) -> str:
-        return self.context["request"].build_absolute_uri(reverse("certificate-credential", args=[certificate.serial]))
+        return absolute_url(reverse("certificate-credential", args=[certificate.serial]))
+
+
+class VerifyByNumberSerializer(serializers.Serializer):
+    """What a lookup by number sends (the rules are the verification page's form)."""
+
+    number = serializers.CharField(max_length=40, help_text="The certificate number, e.g. PSS-2026-000003.")
+    last_name = serializers.CharField(max_length=200, help_text="The holder's last name as printed.")
 
 
 class NotFoundSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cms.api.fields import IdField
+from cms.links import absolute_page_url, absolute_url
 
 from ...catalogue.models import CoursePage
 
@@ -16,7 +17,7 @@ class CourseSerializer(serializers.Serializer):
     estimated_minutes = serializers.IntegerField(source="minutes")
 
     def get_url(self, progress) -> str:
-        return self.context["request"].build_absolute_uri(progress.course.url)
+        return absolute_page_url(progress.course)
 
 
 class EnrollmentSerializer(serializers.Serializer):
@@ -43,7 +44,7 @@ class EnrollmentSerializer(serializers.Serializer):
     def get_resume_url(self, progress) -> str | None:
         """The next unfinished lesson, else the start page of the first module quiz not passed yet."""
         url = progress.resume_url
-        return self.context["request"].build_absolute_uri(url) if url else None
+        return absolute_url(url) if url else None
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -280,8 +280,8 @@ def test_api_lists_only_my_certificates(learner_client, certificate, program):
     (entry,) = response.json()
     assert entry["serial"] == certificate.serial
     assert entry["status"] == "valid"
-    assert entry["pdf_url"] == f"http://testserver/certificates/{certificate.serial}/pdf/"
-    assert entry["credential_url"] == f"http://testserver/certificates/{certificate.serial}/credential/"
+    assert entry["pdf_url"] == f"http://127.0.0.1:8000/certificates/{certificate.serial}/pdf/"
+    assert entry["credential_url"] == f"http://127.0.0.1:8000/certificates/{certificate.serial}/credential/"
     assert entry["verification_url"] == certificate.verification_url()
 
 

@@ -7,6 +7,7 @@ import pypdf
 import pypdfium2
 import pytest
 import zxingcpp
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from certificates.documents import pdf
@@ -185,7 +186,7 @@ def test_trainer_previews_a_new_template_as_a_pdf(trainer_client, fetchers):
     url = preview_urls()
     assert trainer_client.post(url, TEMPLATE_FORM).json() == {"is_valid": True, "is_available": True}
 
-    response = trainer_client.get(url)
+    response = trainer_client.get(url, {"mode": "pdf"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -200,7 +201,7 @@ def test_trainer_previews_edits_to_a_template(trainer_client):
     url = preview_urls(template)
     assert trainer_client.post(url, {**TEMPLATE_FORM, "name": "Existing", "title": "New title"}).json()["is_valid"]
 
-    response = trainer_client.get(url)
+    response = trainer_client.get(url, {"mode": "pdf"})
 
     assert response["Content-Type"] == "application/pdf"
     assert "New title" in pdf_text(response.content)
@@ -219,7 +220,7 @@ def test_bad_accent_colour_is_a_field_error(trainer_client):
     assert not CertificateTemplate.objects.filter(name="Board certificate").exists()
 
 
-ALLOWED = "{name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
+ALLOWED = "{name}, {program}, {certificate}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
 
 
 def test_unknown_placeholder_is_a_field_error_naming_it_and_the_allowed_ones(trainer_client):
@@ -251,3 +252,20 @@ def test_learners_cannot_preview_templates(learner_client):
     response = learner_client.post(preview_urls(), TEMPLATE_FORM)
     assert response.status_code in {302, 403}
     assert response.get("Content-Type") != "application/pdf"
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_the_preview_opens_fitted_to_the_panel(trainer_client, saved):
+    """The first mode frames the PDF with the viewer's open parameters: fitted to the width, no toolbar or page list."""
+    template = CertificateTemplate.objects.create(name="Existing", title="Old title") if saved else None
+    url = preview_urls(template)
+    assert trainer_client.post(url, {**TEMPLATE_FORM, "name": "Existing"}).json()["is_valid"]
+
+    response = trainer_client.get(url)
+
+    assert response["Content-Type"].startswith("text/html")
+    frame = BeautifulSoup(response.content, "html.parser").iframe
+    assert frame["src"] == f"{url}?mode=pdf#view=FitH&navpanes=0&toolbar=0"
+    pdf = trainer_client.get(frame["src"].split("#")[0])
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "Certificate of Achievement" in pdf_text(pdf.content)

@@ -1,5 +1,6 @@
 """A template's body text may use only the listed placeholders, each written whole; rendering fills the same list."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from certificates.documents.placeholders import ALLOWED, PLACEHOLDERS, validate_body
 from certificates.documents.rendering import CertificateData, placeholder_values
 
-ALLOWED_TEXT = "{name}, {program}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
+ALLOWED_TEXT = "{name}, {program}, {certificate}, {issued_on}, {expires_on}, {hours}, {organisation}, {serial}"
 
 
 def errors(body):
@@ -55,3 +56,23 @@ def test_a_brace_without_its_pair_is_refused_and_located(body, near):
 
 def test_unknown_and_unpaired_are_both_reported():
     assert len(errors("{nmae} has completed {program")) == 2
+
+
+@pytest.mark.django_db
+def test_templates_with_the_shipped_wording_are_moved_to_the_certificate_wording():
+    from django.apps import apps
+
+    from certificates.documents.models import DEFAULT_BODY, CertificateTemplate
+
+    migration = importlib.import_module("certificates.migrations.0006_template_body_earns_the_certificate")
+    [old_default, old_demo] = migration.OLD_BODIES
+    shipped = CertificateTemplate.objects.create(name="Shipped", body=old_default)
+    demo = CertificateTemplate.objects.create(name="Demo", body=old_demo)
+    own = CertificateTemplate.objects.create(name="Own", body="{name} finished {program}.")
+
+    migration.reword(apps, None)
+
+    shipped.refresh_from_db(), demo.refresh_from_db(), own.refresh_from_db()
+    assert shipped.body == DEFAULT_BODY
+    assert demo.body.startswith("This certifies that {name} has earned the {certificate}, completing scenario")
+    assert own.body == "{name} finished {program}."

@@ -12,7 +12,15 @@ import weasyprint
 from pypdf import PdfReader
 from weasyprint.urls import URLFetchingError
 
-from certificates.documents.rendering import CertificateData, LocalFiles, body_html, certificate_html, render_pdf
+from certificates.documents.models import DEFAULT_BODY
+from certificates.documents.rendering import (
+    CertificateData,
+    LocalFiles,
+    body_html,
+    certificate_html,
+    placeholder_values,
+    render_pdf,
+)
 
 DATA = CertificateData(
     name="Renee Alvarez",
@@ -276,3 +284,46 @@ def test_hidden_characters_in_a_name_saved_before_the_rule_are_not_printed():
     html = certificate_html(CertificateData(**{**DATA.__dict__, "name": "\u202eAna\u200b Lee\u2066"}))
     assert "\u202e" not in html and "\u200b" not in html and "\u2066" not in html
     assert "<title>Certificate of Completion: Ana Lee," in html and "<bdi>Ana Lee</bdi>" in html
+
+
+# Wording and balance -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("program", "phrase"),
+    [
+        ("Perinatal Peer Support Specialist Certificate", "Perinatal Peer Support Specialist Certificate"),
+        ("Peer Support Certification", "Peer Support Certification"),
+        ("Ethics Refresher", "Ethics Refresher certificate"),
+        ("The  Family Recovery Program", "Family Recovery Program certificate"),
+    ],
+)
+def test_the_certificate_phrase_reads_naturally_after_has_earned_the(program, phrase):
+    data = CertificateData(**{**DATA.__dict__, "program": program, "body": "{name} has earned the {certificate}."})
+    assert placeholder_values(data)["certificate"] == phrase
+    assert f'has earned the <strong class="value"><bdi>{phrase}</bdi></strong>.' in body_html(data)
+
+
+def test_the_default_wording_says_what_was_earned():
+    data = CertificateData(
+        **{**DATA.__dict__, "program": "Perinatal Peer Support Specialist Certificate", "body": DEFAULT_BODY}
+    )
+    text = re.sub(r"<[^>]+>", "", body_html(data))
+    assert text == (
+        "This certifies that Renee Alvarez has earned the Perinatal Peer Support Specialist Certificate and "
+        "completed 20 hours of continuing education."
+    )
+
+
+def test_dates_in_the_wording_are_the_sites_one_format():
+    assert placeholder_values(DATA)["issued_on"] == "November 27, 2026"
+
+
+@pytest.mark.parametrize("page", sorted(["letter-landscape", "letter-portrait", "a4-landscape", "a4-portrait"]))
+def test_the_title_and_name_are_centred_on_the_page(files, page):
+    data = CertificateData(**{**DATA.__dict__, "page": page, "title": "Certificate of Completion"})
+    (width, _height), characters = page_characters(render_pdf(data, files=files))
+    for wanted in ["Certificate of Completion".replace(" ", ""), "Renee Alvarez".replace(" ", "")]:
+        boxes = boxes_of([(c, box) for c, box in characters if not c.isspace()], wanted)
+        left, right = min(box[0] for box in boxes), max(box[2] for box in boxes)
+        assert abs((left + right) / 2 - width / 2) < 0.03 * width, wanted

@@ -357,7 +357,7 @@ def test_hours_are_recorded_and_printed_as_plain_numbers(small_course, learner):
     tens = build_program([small_course], name="Ethics update", hours={"Ethics": 10, "Peer-specific": 10})
     certificate, _ = certificate_issue(user=learner, program=tens)
     body = body_html(certificate_data(certificate))
-    assert '<strong class="value"><bdi>20</bdi></strong> continuing education hours' in body
+    assert '<strong class="value"><bdi>20</bdi></strong> hours of continuing education' in body
 
 
 # Reissue ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cms.people.names import DIRECTION_CONTROLS, name_for_print, validate_name
+from cms.people.names import DIRECTION_CONTROLS, is_last_name_of, name_for_print, validate_name
 from tests.factories import AdminFactory, LearnerFactory
 
 User = get_user_model()
@@ -223,3 +223,19 @@ def test_create_superuser_command_refuses_it():
     with pytest.raises(CommandError, match="U\\+202E RIGHT-TO-LEFT OVERRIDE"):
         call_command("createsuperuser", interactive=False, email="root@example.org", full_name=SPOOFED)
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed", ["Alvarez-Whitfield", "alvarez whitfield", "Whitfield", " ÁLVAREZ-WHITFIELD ", "Renée Alvarez-Whitfield"]
+)
+def test_a_last_name_matches_the_end_of_the_name_whatever_the_case_accents_and_spaces(typed):
+    assert is_last_name_of("Renée Álvarez-Whitfield", typed)
+
+
+@pytest.mark.parametrize("typed", ["Renée", "Alvarez", "field", "Whitfield Alvarez", "", "  ", "-"])
+def test_the_first_name_part_of_a_last_name_or_nothing_does_not_match(typed):
+    assert not is_last_name_of("Renée Álvarez-Whitfield", typed)
+
+
+def test_a_removed_name_matches_nothing():
+    assert not is_last_name_of("", "Whitfield")

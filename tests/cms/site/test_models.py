@@ -1,5 +1,7 @@
 """Site-wide pages: home, 404, 500 and the shared layout."""
 
+import re
+
 import pytest
 from django.test import RequestFactory
 from django.views.defaults import server_error
@@ -14,6 +16,27 @@ def test_home_page_welcomes_visitors_and_lists_courses(client, course, home):
     assert "<h1>Peer Support Training</h1>" in content
     assert course.title in content
     assert 'href="/account/signup/"' in content
+
+
+def _title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.DOTALL)[1].strip()
+
+
+def test_the_home_page_title_names_the_site_once(client, home):
+    assert _title(client.get(home.url)) == "Peer Support Training"
+
+
+def test_other_pages_are_titled_page_then_site(client, catalog, home):
+    assert _title(client.get(catalog.url)) == f"{catalog.title} · Peer Support Training"
+    assert _title(client.get("/verify/")) == "Verify a certificate · Peer Support Training"
+
+
+def test_the_navigation_has_a_menu_button_for_narrow_screens(client, home):
+    content = client.get(home.url).content.decode()
+    assert (
+        '<button type="button" class="site-nav__toggle" aria-expanded="false" aria-controls="site-nav-list"' in content
+    )
+    assert '<ul id="site-nav-list">' in content and "cms/site-nav.js" in content
 
 
 def test_layout_has_skip_link_landmarks_and_navigation(client, catalog, home):

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -84,3 +85,12 @@ def test_my_reflections_lists_only_my_own(learner_client, learner, lesson, cours
 def test_overlong_reflection_is_refused(learner, lesson):
     with pytest.raises(ValidationError, match="under 10,000 characters"):
         services.reflection_save(user=learner, lesson=lesson, block_id=reflection_block_id(lesson), answer="x" * 10_001)
+
+
+def test_my_reflections_shows_the_prompt_as_text_under_the_lesson_heading(learner_client, lesson):
+    save(learner_client, lesson, "Mine")
+    soup = BeautifulSoup(learner_client.get(reverse("my-reflections")).content, "html.parser")
+    [card] = soup.select(".reflection-card")
+    assert card.h2.get_text(strip=True) == lesson.title
+    assert not any("What stood out" in heading.get_text() for heading in card.find_all(["h1", "h2", "h3", "h4"]))
+    assert card.select_one("p.reflection-card__prompt").get_text(strip=True) == "What stood out to you in lesson 1?"

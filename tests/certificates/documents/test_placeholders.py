@@ -64,7 +64,7 @@ def test_templates_with_the_shipped_wording_are_moved_to_the_certificate_wording
 
     from certificates.documents.models import DEFAULT_BODY, CertificateTemplate
 
-    migration = importlib.import_module("certificates.migrations.0006_template_body_earns_the_certificate")
+    migration = importlib.import_module("certificates.migrations.0007_template_body_earns_the_certificate")
     [old_default, old_demo] = migration.OLD_BODIES
     shipped = CertificateTemplate.objects.create(name="Shipped", body=old_default)
     demo = CertificateTemplate.objects.create(name="Demo", body=old_demo)

@@ -36,7 +36,7 @@ def unreword(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0005_template_placeholders'),
+        ('certificates', '0006_assignment_withdrawn_at'),
     ]
 
     operations = [

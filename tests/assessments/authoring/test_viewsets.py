@@ -1,6 +1,8 @@
 """The quiz editor: the add form leaves nothing behind until saved, autosave of a half-written quiz is an
 everyday answer, and the quiz list says which quizzes are live and which are drafts."""
 
+import html
+import json
 import logging
 
 import pytest
@@ -95,3 +97,20 @@ def test_the_quiz_list_says_live_or_draft(trainer):
     assert "draft" in row("Draft quiz") and "live" not in row("Draft quiz").replace("data-", "")
     assert "live + draft" in row("Changed quiz")
     assert "live" in row("Live quiz") and "draft" not in row("Live quiz")
+
+
+def test_branching_errors_in_the_editor_quote_the_trainers_words(trainer, talk):
+    scenario = zero_scenario_value(talk)
+    scenario["steps"]["0"]["value"]["name"] = "The phone call"
+    scenario["start_step"] = "The phone call"
+    scenario["steps"]["0"]["value"]["choices"]["0"]["value"].update(
+        text="Tell her you'll call CPS", next_step="After the call"
+    )
+    scenario["steps"]["0"]["value"]["choices"]["0"]["id"] = "5b0e4c1a-2f0d-4a53-9a47-d3c8e1f0a9b2"
+    response = trainer.post(ADD_URL, editor_form([("single", single_value(talk)), ("branching", scenario)]))
+    # The editor draws block errors from JSON in the page; the messages sit after the block data.
+    errors = html.unescape(response.content.decode()).split('{"blockErrors"', 1)[1]
+    message = 'Step "The phone call": choice "Tell her you\'ll call CPS" leads to step "After the call", which does not exist.'
+    assert json.dumps(message) in errors
+    assert "5b0e4c1a" not in errors
+    assert not Quiz.objects.exists()

@@ -3,12 +3,16 @@
 A course is complete when every visible lesson (live, public, in a live, public module) is marked
 complete and every module's live quiz has been passed. Issuance, the status report, due dates and
 reminders all read it from here.
+
+A lesson first published after someone completed the course does not take their completion away:
+completion is judged against the lessons that existed when they completed it (``lessons_owed``), and
+the new lesson is theirs to review (``lessons_new_since_completion``). See docs/decisions.md.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Max
@@ -17,7 +21,7 @@ from django.db.models.functions import Substr
 from assessments.attempts.selectors import first_passes
 
 from ..catalogue.models import CoursePage, LessonPage, ModulePage
-from .models import LessonCompletion
+from .models import Enrollment, LessonCompletion
 from .selectors import under_paths
 
 
@@ -46,6 +50,16 @@ class CourseStructure:
 
     lessons: dict[int, list[int]]
     quizzes: dict[int, set[int]]
+    first_published: dict[int, datetime | None] = field(default_factory=dict)  # lesson id -> first published
+
+    def lessons_owed(self, course_id: int, finished_at: datetime) -> int:
+        """How many of the course's lessons someone who finished everything else at ``finished_at`` owes:
+        those first published by then. Lessons published later are new to them, not owed."""
+        return sum(
+            1
+            for pk in self.lessons.get(course_id, ())
+            if (published := self.first_published.get(pk)) is None or published <= finished_at
+        )
 
     def lesson_count(self, course_id: int) -> int:
         return len(self.lessons.get(course_id, ()))
@@ -63,7 +77,10 @@ def course_structure(courses: list[CoursePage]) -> CourseStructure:
     )
     # Only ids and paths: the lessons' bodies are not needed to know whether they are done.
     lessons = list(
-        LessonPage.objects.live().public().filter(under_paths([m.path for m in modules])).only("pk", "path")
+        LessonPage.objects.live()
+        .public()
+        .filter(under_paths([m.path for m in modules]))
+        .only("pk", "path", "first_published_at")
         if modules
         else []
     )
@@ -78,7 +95,7 @@ def course_structure(courses: list[CoursePage]) -> CourseStructure:
     for module in modules:
         if module.quiz_id and module.quiz.live:
             quizzes[course_of(module.path)].add(module.quiz_id)
-    return CourseStructure(dict(by_course), dict(quizzes))
+    return CourseStructure(dict(by_course), dict(quizzes), {lesson.pk: lesson.first_published_at for lesson in lessons})
 
 
 def course_tallies(
@@ -87,7 +104,8 @@ def course_tallies(
     """Each person's tally in each course, keyed by (person id, course id): the one definition of course completion.
 
     A course is complete when every visible lesson is marked complete and every module's live quiz
-    has been passed; it completed at the latest of those moments. A course with no visible lessons is
+    has been passed, or when only lessons first published after that moment are left; it completed at
+    the latest of those moments. A course with no visible lessons is
     never complete. ``people`` is a list of ids (every pair is in the result) or a queryset of ids,
     used as a subquery (pairs with nothing done are then left out). Four queries whatever the numbers
     (two with ``structure`` given): completions and passes are counted by the database.
@@ -127,13 +145,20 @@ def course_tallies(
         done, last = lessons_done.get((person_id, course_id), (0, None))
         passed = passes.get((person_id, course_id), [])
         lessons, quizzes = structure.lesson_count(course_id), structure.quiz_count(course_id)
-        complete = lessons > 0 and done == lessons and len(passed) == quizzes
+        finished_at = max([last, *passed]) if last else None
+        complete = (
+            lessons > 0
+            and len(passed) == quizzes
+            and (
+                done == lessons or (finished_at is not None and done == structure.lessons_owed(course_id, finished_at))
+            )
+        )
         tallies[(person_id, course_id)] = CourseTally(
             lessons_done=done,
             lessons=lessons,
             quizzes_passed=len(passed),
             quizzes=quizzes,
-            completed_at=max([last, *passed]) if complete else None,
+            completed_at=finished_at if complete else None,
         )
     return tallies
 
@@ -144,3 +169,30 @@ def course_completions(*, user, courses: list[CoursePage]) -> dict[int, datetime
         return {course.pk: None for course in courses}
     tallies = course_tallies(people=[user.pk], courses=courses)
     return {course.pk: tallies[(user.pk, course.pk)].completed_at for course in courses}
+
+
+def lessons_new_since_completion(*, user, course: CoursePage) -> set[int]:
+    """The course's visible lessons first published after this person completed it: new to them, for review."""
+    if not user.is_authenticated:
+        return set()
+    structure = course_structure([course])
+    completed_at = course_tallies(people=[user.pk], courses=[course], structure=structure)[
+        (user.pk, course.pk)
+    ].completed_at
+    if completed_at is None:
+        return set()
+    return {
+        pk
+        for pk in structure.lessons.get(course.pk, ())
+        if (published := structure.first_published.get(pk)) is not None and published > completed_at
+    }
+
+
+def course_reach(*, course: CoursePage) -> tuple[int, int]:
+    """How many people are enrolled in the course, and how many of them have completed it: whom a new
+    lesson would reach, told to the editor before it is published."""
+    people = list(Enrollment.objects.filter(course=course).values_list("user_id", flat=True))
+    if not people:
+        return 0, 0
+    tallies = course_tallies(people=people, courses=[course])
+    return len(people), sum(1 for tally in tallies.values() if tally.completed_at is not None)

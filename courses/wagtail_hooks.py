@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from assessments.attempts.next_steps import QUIZ_RESULT_NEXT_STEP_HOOK
 from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 from cms.site.home_panels import HOME_PANEL_HOOK
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
@@ -16,6 +17,7 @@ from cms.site.navigation import NAVIGATION_HOOK, NavItem
 from .catalogue.models import CECategory, CourseCatalogPage, CoursePage, LessonPage
 from .progress import privacy, selectors, services
 from .progress.completion import course_reach
+from .progress.hooks import quiz_result_next_step
 
 
 # Order 1: inside Wagtail's own view-restriction check, so a restricted lesson is refused first
@@ -138,3 +140,6 @@ register_snippet(CECategoryViewSet)
 @hooks.register(PERSONAL_DATA_HOOK)
 def personal_data():
     return privacy.section()
+
+
+hooks.register(QUIZ_RESULT_NEXT_STEP_HOOK, quiz_result_next_step)

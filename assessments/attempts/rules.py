@@ -1,7 +1,8 @@
 """The rules of taking an attempt, as plain functions over the attempt and its frozen snapshot.
 
 Which answers fit a question, when an answer can no longer change, when feedback may be shown and
-where a branching scenario has got to are decided here and nowhere else. ``services`` enforces
+where a branching scenario has got to, and whether another attempt may start (attempts used,
+the cool-down), are decided here and nowhere else. ``services`` enforces
 them when a learner acts (start, answer, take a step, submit); ``selectors`` uses the same
 functions to show a question, so the question page, the review, the result page and the API
 agree about what is locked and what is revealed. Nothing here writes.
@@ -9,7 +10,10 @@ agree about what is locked and what is revealed. Nothing here writes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from cms.dates import site_datetime
 
 from ..quizzes.models import FeedbackTiming
 from ..scoring.branching import Trace, trace
@@ -110,3 +114,59 @@ def clean_answer(question: dict, answer, saved=None):
             raise AnswerShapeError(f"Keep your answer under {REFLECTION_MAX_LENGTH:,} characters.")
         return text
     raise AnswerShapeError("This question cannot be answered.")
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """How many attempts a person has used at a quiz, how many it allows, and when the next may start.
+
+    ``allowed`` is None for unlimited attempts; ``ready_at`` is when the cool-down after the last
+    submitted attempt ends, or None when nothing is waiting.
+    """
+
+    used: int
+    allowed: int | None
+    ready_at: datetime | None
+
+    @property
+    def left(self) -> int | None:
+        return None if self.allowed is None else max(0, self.allowed - self.used)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.allowed is not None and self.used >= self.allowed
+
+    @property
+    def may_start(self) -> bool:
+        return not self.exhausted and self.ready_at is None
+
+    @property
+    def used_text(self) -> str:
+        """``1 of 2 attempts used, 1 left``; ``Attempts are unlimited`` when the quiz sets no limit."""
+        if self.allowed is None:
+            return "Attempts are unlimited"
+        plural = "s" if self.allowed != 1 else ""
+        return f"{self.used} of {self.allowed} attempt{plural} used, {self.left} left"
+
+    def refusal(self) -> str | None:
+        """Why a new attempt may not start now, or None when it may."""
+        if self.exhausted:
+            used = "your one attempt" if self.allowed == 1 else f"all {self.allowed} attempts"
+            return f"You have used {used} at this quiz. Talk to your trainer if you need another."
+        if self.ready_at is not None:
+            return f"You can try again from {site_datetime(self.ready_at)}."
+        return None
+
+
+def attempt_allowance(
+    *, used: int, max_attempts: int | None, cooldown_minutes: int, last_submitted_at: datetime | None, now: datetime
+) -> Allowance:
+    """The one rule for starting another attempt: at most ``max_attempts`` (if set), and not within
+    ``cooldown_minutes`` of the last submission. The service refuses on it; the quiz page, the
+    result page and the API show it.
+    """
+    ready_at = None
+    if last_submitted_at is not None and cooldown_minutes:
+        ready = last_submitted_at + timedelta(minutes=cooldown_minutes)
+        ready_at = ready if now < ready else None
+    return Allowance(used=used, allowed=max_attempts or None, ready_at=ready_at)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Max, Min
 from django.http import Http404
+from django.utils import timezone
 
 from ..quizzes.models import Quiz
 from ..scoring.rules import BRANCHING, MULTIPLE, ORDER, SINGLE
@@ -36,6 +37,7 @@ class QuizStatus:
     attempts: list[Attempt]
     open_attempt: Attempt | None
     best: Attempt | None
+    allowance: rules.Allowance
 
     @property
     def passed(self) -> bool:
@@ -44,11 +46,20 @@ class QuizStatus:
 
 def _status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
     submitted = [a for a in attempts if a.is_submitted]
+    # The quiz's row holds its published settings (drafts live in revisions), the ones a new attempt starts on.
+    allowance = rules.attempt_allowance(
+        used=len(attempts),
+        max_attempts=quiz.max_attempts,
+        cooldown_minutes=quiz.cooldown_minutes,
+        last_submitted_at=max((a.submitted_at for a in submitted), default=None),
+        now=timezone.now(),
+    )
     return QuizStatus(
         quiz=quiz,
         attempts=attempts,
         open_attempt=next((a for a in attempts if not a.is_submitted), None),
         best=max(submitted, key=lambda a: (a.score or 0, -a.number), default=None),
+        allowance=allowance,
     )
 
 
@@ -112,6 +123,7 @@ class LearnerQuestion:
     reveal: bool = False
     rationale: str = ""
     earned: float | None = None
+    possible: float | None = None
     correct_order: list[str] = field(default_factory=list)  # put in order, when revealed
 
 
@@ -140,6 +152,7 @@ def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bo
     )
     if attempt.result and key in attempt.result["questions"]:
         question.earned = attempt.result["questions"][key]["earned"]
+        question.possible = attempt.result["questions"][key]["possible"]
     if kind in (SINGLE, MULTIPLE, ORDER):
         pieces = {p["key"]: p for p in (data.get("options") or data.get("items"))}
         order = attempt.option_orders.get(key) or list(pieces)

@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cms.dates import site_datetime
 from cms.refusals import Conflict, InvalidInput, NotFound
 
 from ..quizzes.freezing import quiz_snapshot
@@ -99,14 +98,15 @@ def _start_locked(*, user, quiz: Quiz, rng: random.Random | None) -> StartResult
         return StartResult(open_attempt, False)
 
     published = quiz.live_revision.as_object()
-    if published.max_attempts and len(attempts) >= published.max_attempts:
-        raise AttemptRefused(
-            f"You have used all {published.max_attempts} attempts at this quiz. Talk to your trainer if you need another."
-        )
-    if attempts and published.cooldown_minutes:
-        ready_at = attempts[0].submitted_at + timedelta(minutes=published.cooldown_minutes)
-        if timezone.now() < ready_at:
-            raise AttemptRefused(f"You can try again from {site_datetime(ready_at)}.", retry_at=ready_at)
+    allowance = rules.attempt_allowance(
+        used=len(attempts),
+        max_attempts=published.max_attempts,
+        cooldown_minutes=published.cooldown_minutes,
+        last_submitted_at=attempts[0].submitted_at if attempts else None,
+        now=timezone.now(),
+    )
+    if refusal := allowance.refusal():
+        raise AttemptRefused(refusal, retry_at=None if allowance.exhausted else allowance.ready_at)
 
     snapshot = quiz_snapshot(published, revision_id=quiz.live_revision_id)
     keys, option_orders = _draw(snapshot, rng or random.SystemRandom())

@@ -10,6 +10,7 @@ from ..quizzes.models import Quiz
 from ..scoring.rules import BRANCHING, MULTIPLE, ORDER, REFLECTION
 from . import selectors, services
 from .models import Response
+from .next_steps import quiz_result_next_steps
 
 
 def _back_link(request) -> str | None:
@@ -60,6 +61,15 @@ def _answer_from_post(kind: str, post, question) -> object:
     return post.get("answer", "")
 
 
+def _keep_posted_order(shown, post) -> None:
+    """Show the places a learner gave when their order is refused, so they fix it rather than start again."""
+    if shown.kind != ORDER:
+        return
+    for option in shown.options:
+        place = post.get(f"position-{option['key']}", "")
+        option["position"] = int(place) if place.isdigit() else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def question(request, attempt_id: int, number: int):
@@ -87,12 +97,15 @@ def question(request, attempt_id: int, number: int):
             return redirect("attempt-review", attempt_id=attempt.pk)
         except services.InvalidAnswer as invalid:
             error = invalid.message
+            _keep_posted_order(shown, request.POST)
         else:
             stays = shown.kind == BRANCHING or (
                 attempt.snapshot["feedback_timing"] == "immediate" and shown.kind != REFLECTION
             )
             if stays:
-                return redirect("attempt-question", attempt_id=attempt.pk, number=number)
+                # "checked" tells the page to take the learner to the feedback just shown (focus and announce).
+                target = reverse("attempt-question", args=[attempt.pk, number])
+                return redirect(f"{target}?checked=1")
             if number < len(attempt.question_keys):
                 return redirect("attempt-question", attempt_id=attempt.pk, number=number + 1)
             return redirect("attempt-review", attempt_id=attempt.pk)
@@ -100,7 +113,13 @@ def question(request, attempt_id: int, number: int):
     autosave = shown.kind != BRANCHING and (
         attempt.snapshot["feedback_timing"] != "immediate" or shown.kind == REFLECTION
     )
-    context = {"attempt": attempt, "question": shown, "error": error, "autosave": autosave}
+    context = {
+        "attempt": attempt,
+        "question": shown,
+        "error": error,
+        "autosave": autosave,
+        "just_checked": request.method == "GET" and request.GET.get("checked") == "1",
+    }
     return render(request, "assessments/question.html", context, status=400 if error else 200)
 
 
@@ -133,6 +152,8 @@ def result(request, attempt_id: int):
         "attempt": attempt,
         "questions": questions,
         "competencies": selectors.result_competencies(attempt),
+        "status": selectors.quiz_status(user=request.user, quiz=attempt.quiz),
+        "next_steps": quiz_result_next_steps(request, attempt),
         "quiz_url": reverse("quiz-detail", args=[attempt.quiz_id]),
     }
     return render(request, "assessments/result.html", context)

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CECategory
 
-from .models import CECredit
+from .models import EXTERNAL_HOURS_MAX, CECredit
 
 # What an evidence file must start with: a PDF, a PNG or a JPEG, whatever its name says.
 EVIDENCE_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -21,6 +18,7 @@ class CECreditForm(forms.ModelForm):
     class Meta:
         model = CECredit
         fields = ["title", "provider", "earned_on", "category", "hours", "evidence"]
+        # The date and hours rules live on the model (CECredit.clean), so the service and the form share them.
         widgets = {"earned_on": forms.DateInput(attrs={"type": "date"})}
         labels = {"title": _("Training title")}
 
@@ -28,19 +26,7 @@ class CECreditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = CECategory.objects.order_by("name")
         self.fields["provider"].required = True
-        self.fields["hours"].widget.attrs.update({"min": "0.25", "max": "100", "step": "0.25"})
-
-    def clean_earned_on(self):
-        earned_on = self.cleaned_data["earned_on"]
-        if earned_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return earned_on
-
-    def clean_hours(self):
-        hours = self.cleaned_data["hours"]
-        if hours > Decimal(100):
-            raise forms.ValidationError(_("Record at most 100 hours in one entry; split longer programs by course."))
-        return hours
+        self.fields["hours"].widget.attrs.update({"min": "0.25", "max": str(EXTERNAL_HOURS_MAX), "step": "0.25"})
 
     def clean_evidence(self):
         evidence = self.cleaned_data.get("evidence")

@@ -1,15 +1,18 @@
-"""Admin for the CE hours ledger: "CE hours to review", with how many entries wait, and its audit actions."""
+"""Admin for the CE hours ledger: "CE hours to review", with how many entries wait, and its audit actions.
 
-from django.urls import path
+Also the quiz result's "Your certificate is ready" step (``register_quiz_result_next_step``)."""
+
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.sidebar import LinkMenuItem
 
+from assessments.attempts.next_steps import QUIZ_RESULT_NEXT_STEP_HOOK, NextStep
 from cms.admin_pages import AllowedUsersMenuItem
 
 from ..issuance.hooks import CertificationViewSet
 from . import admin_views, audit
-from .selectors import credits_to_review
+from .selectors import certificate_earned_by_attempt, credits_to_review
 
 
 class PendingCountMenuItem(AllowedUsersMenuItem):
@@ -42,3 +45,17 @@ class HoursReviewViewSet(CertificationViewSet):
 @hooks.register("register_log_actions")
 def audit_log_actions(actions):
     audit.register_audit_actions(actions)
+
+
+@hooks.register(QUIZ_RESULT_NEXT_STEP_HOOK)
+def certificate_ready_step(request, attempt):
+    """On the result of the quiz that completed a program: the certificate is ready, and where to find it."""
+    certificate = certificate_earned_by_attempt(attempt)
+    if certificate is None:
+        return None
+    return NextStep(
+        f"You have completed {certificate.program_name}. Your certificate is ready.",
+        "Open My certificates",
+        reverse("my-certificates"),
+        order=10,
+    )

@@ -5,14 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CECategory, CoursePage
 
 from ..issuance.models import HOURS, private_storage
+
+# The most hours one external entry may record; longer programs are split by course.
+EXTERNAL_HOURS_MAX = Decimal(100)
 
 
 class CECredit(models.Model):
@@ -66,3 +71,16 @@ class CECredit(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.hours} h, {self.user})"
+
+    def clean(self):
+        """What a learner may record: the one rule for the page, the API and the service (``credit_submit``)."""
+        super().clean()
+        if self.source != self.Source.EXTERNAL:
+            return
+        errors = {}
+        if self.earned_on and self.earned_on > timezone.localdate():
+            errors["earned_on"] = _("The date cannot be in the future.")
+        if self.hours is not None and self.hours > EXTERNAL_HOURS_MAX:
+            errors["hours"] = _("Record at most 100 hours in one entry; split longer programs by course.")
+        if errors:
+            raise ValidationError(errors)

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cms.people.access import may_see_person, person_records
-from courses.models import CECategory
+from courses.models import CECategory, ModulePage
 
 from ..issuance.dates import add_months
 from ..issuance.models import Certificate, Program, ProgramCourse
@@ -154,4 +154,28 @@ def credits_to_review(*, reviewer):
         .exclude(user=reviewer)
         .select_related("user", "category")
         .order_by("created_at")
+    )
+
+
+def certificate_earned_by_attempt(attempt) -> Certificate | None:
+    """The certificate a passed quiz attempt has just completed, if any: a current, unrevoked certificate
+    of the learner, issued at or after the attempt's submission, for a program requiring a course whose
+    module holds this quiz. Issuance itself is ``services.learner_certificates_check``; this only reads.
+    """
+    if not attempt.passed or attempt.submitted_at is None:
+        return None
+    modules = ModulePage.objects.filter(quiz_id=attempt.quiz_id).values_list("path", flat=True)
+    course_paths = {path[: -ModulePage.steplen] for path in modules}
+    if not course_paths:
+        return None
+    return (
+        Certificate.objects.filter(
+            user_id=attempt.user_id,
+            is_current=True,
+            revoked_at__isnull=True,
+            issued_at__gte=attempt.submitted_at,
+            program__required_courses__course__path__in=course_paths,
+        )
+        .order_by("issued_at")
+        .first()
     )

@@ -8,12 +8,18 @@ sees): the page itself must not give it away before the learner answers.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.template.defaultfilters import floatformat
 from playwright.sync_api import expect
 
-from assessments.models import Attempt
+from assessments.attempts import services as attempt_services
+from assessments.models import Attempt, Quiz
+from certificates.issuance.models import Certificate
+from cms.dates import site_datetime
+from courses.models import LessonPage, ModulePage
+from courses.progress.services import enrollment_create, lesson_complete
 from tests.browser.conftest import DEMO_LEARNER, log_in
 from tests.browser.test_accessibility import (
     assert_idrefs_resolve,
@@ -304,3 +310,186 @@ def test_learner_fails_a_scenario_quiz_then_passes_the_retry(page, demo, screens
     expect(page.get_by_text("Best score: 100%")).to_be_visible()
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     _audit(page, "quiz detail with attempts")
+
+
+# The quiz pages' keyboard, screen-reader and what-next behaviour. Attempts are made through the
+# services where the journey above already covers answering in the browser.
+
+
+def _demo_quiz(**settings) -> Quiz:
+    quiz = Quiz.objects.get(title=QUIZ_TITLE)
+    for name, value in settings.items():
+        setattr(quiz, name, value)
+    if settings:
+        quiz.save_revision().publish()
+    return Quiz.objects.get(pk=quiz.pk)
+
+
+def _best_keys(question: dict) -> list[str]:
+    """The choice keys along a branching scenario's best path (``best_path`` gives their texts)."""
+    texts = iter(best_path(question))
+    keys, name = [], question["start"]
+    while name:
+        step = next(s for s in question["steps"] if s["name"] == name)
+        text = next(texts)
+        choice = next(c for c in step["choices"] if c["text"] == text)
+        keys.append(choice["key"])
+        name = choice["next"]
+    return keys
+
+
+def _attempt_by_services(learner, quiz, *, best: bool) -> Attempt:
+    """A submitted attempt: the best answers (it passes), or none at all (0%)."""
+    attempt = attempt_services.attempt_start(user=learner, quiz=quiz).attempt
+    for key in attempt.question_keys if best else []:
+        question = next(q for q in attempt.snapshot["questions"] if q["key"] == key)
+        kind, answers = question["kind"], []
+        if kind == "single":
+            answers = [max(question["options"], key=lambda option: option["credit"])["key"]]
+        elif kind == "multiple":
+            answers = [[option["key"] for option in question["options"] if option["correct"]]]
+        elif kind == "order":
+            answers = [[item["key"] for item in question["items"]]]
+        elif kind == "branching":
+            answers = _best_keys(question)
+        elif kind == "reflection":
+            answers = [REFLECTION]
+        for answer in answers:
+            attempt_services.attempt_answer(attempt=attempt, question_key=key, answer=answer)
+    return attempt_services.attempt_submit(attempt=attempt)
+
+
+def _first_module(course) -> ModulePage:
+    return ModulePage.objects.child_of(course).order_by("path").first()
+
+
+def test_question_page_works_by_keyboard_and_tells_screen_readers(page, demo, django_user_model):
+    learner = django_user_model.objects.get(email=DEMO_LEARNER)
+    enrollment_create(user=learner, course=demo)
+    quiz = _demo_quiz()
+    log_in(page)
+    page.goto(f"/quizzes/{quiz.pk}/")
+    page.get_by_role("button", name="Start the quiz").click()
+    attempt = _current_attempt(page, learner)
+    number = next(n for n in range(1, len(attempt.question_keys) + 1) if _question_data(attempt, n)["kind"] == "single")
+    page.goto(f"/quizzes/attempts/{attempt.pk}/questions/{number}/")
+    group = page.get_by_role("group", name="Choose the best response")
+    radio, cards = group.get_by_role("radio").first, group.locator("label.choice")
+
+    # The focus ring outlines the whole option card, not only the small radio button.
+    page.keyboard.press("Tab")  # the page has had keyboard use: focus rings as a keyboard user sees them
+    radio.focus()
+    ring = "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth]; }"
+    assert cards.first.evaluate(ring) == ["solid", "3px"]
+    assert cards.nth(1).evaluate(ring)[0] == "none"
+
+    # Enter on a radio with nothing chosen sends nothing: it says what is missing, and focus goes there.
+    url = page.url
+    radio.press("Enter")
+    error = page.locator("#answer-error")
+    expect(error).to_have_text("Choose one of the options.")
+    expect(error).to_be_focused()
+    assert page.url == url and not attempt.responses.exists()
+    _audit(page, "question with an empty answer refused")
+
+    # Choose by keyboard and check: focus moves to the feedback, and a live region says what happened.
+    radio.focus()
+    page.keyboard.press("Space")
+    expect(radio).to_be_checked()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.get_by_role("heading", name=_feedback(number))).to_be_focused()
+    status = page.get_by_role("status").filter(has_text="Answer checked")
+    expect(status).to_have_text(re.compile(r"^Answer checked: (the best|an acceptable|not the best) response\. "))
+    expect(status).to_contain_text("The feedback follows.")
+    _audit(page, "question after Check answer")
+
+
+def test_failed_result_waits_out_the_cool_down_and_says_what_next(page, demo, django_user_model, screenshot_dir):
+    learner = django_user_model.objects.get(email=DEMO_LEARNER)
+    enrollment_create(user=learner, course=demo)
+    quiz = _demo_quiz(max_attempts=2, cooldown_minutes=60)
+    failed = _attempt_by_services(learner, quiz, best=False)
+    ready = site_datetime(failed.submitted_at + timedelta(minutes=60))
+    log_in(page)
+    page.goto(f"/quizzes/attempts/{failed.pk}/result/")
+
+    # Try again waits: a disabled button with the time, in the site's one format, and the attempts left.
+    score = page.get_by_role("region", name="Score")
+    expect(score).to_contain_text("1 of 2 attempts used, 1 left")
+    expect(score).to_contain_text(f"You can try again from {ready}.")
+    expect(score.get_by_role("button", name="Try again")).to_be_disabled()
+    expect(score.get_by_role("link", name="Try again")).to_have_count(0)
+    next_steps = page.get_by_role("region", name="What happens next")
+    expect(next_steps.get_by_role("link", name="Back to the module")).to_have_attribute(
+        "href", f"{demo.url}#module-{_first_module(demo).pk}"
+    )
+
+    # The review starts folded; one control opens every question, another folds them again.
+    review = page.get_by_role("region", name="Review", exact=True)
+    expect(review.get_by_role("region", name=_feedback())).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollHeight") < 4000
+    _audit(page, "failed result in the cool-down")
+    page.screenshot(path=str(screenshot_dir / "quiz-result-cool-down-phone.png"), full_page=True)
+    review.get_by_role("button", name="Show every question").click()
+    expect(review.get_by_role("region", name=_feedback())).to_have_count(len(failed.question_keys))
+    review.get_by_role("button", name="Hide every question").click()
+    expect(review.get_by_role("region", name=_feedback())).to_have_count(0)
+    review.locator("summary").first.press("Enter")  # one question, by keyboard
+    expect(review.get_by_role("region", name=_feedback(1))).to_be_visible()
+
+    # The quiz page says the same.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=QUIZ_TITLE).click()
+    expect(page.get_by_text("1 of 2 attempts used, 1 left")).to_be_visible()
+    expect(page.get_by_role("button", name="Try again")).to_be_disabled()
+    expect(page.get_by_text(f"You can try again from {ready}.")).to_be_visible()
+    _audit(page, "quiz page in the cool-down")
+
+
+def test_passed_result_leads_to_the_next_module(desktop_page, demo, django_user_model, screenshot_dir):
+    page = desktop_page
+    learner = django_user_model.objects.get(email=DEMO_LEARNER)
+    enrollment_create(user=learner, course=demo)
+    passed = _attempt_by_services(learner, _demo_quiz(), best=True)
+    assert passed.passed
+    second = ModulePage.objects.child_of(demo).order_by("path")[1]
+    lesson = LessonPage.objects.child_of(second).live().order_by("path").first()
+    log_in(page)
+    page.goto(f"/quizzes/attempts/{passed.pk}/result/")
+    next_steps = page.get_by_role("region", name="What happens next")
+    expect(next_steps).to_contain_text(f"Next module: {second.title}.")
+    expect(page.get_by_text("Your certificate is ready")).to_have_count(0)
+    _audit(page, "passed result")
+    page.screenshot(path=str(screenshot_dir / "quiz-result-next-module-desktop.png"), full_page=True)
+
+    # The competency bars all start at the same x, with or without a mastery note.
+    starts = page.locator(".bar__track").evaluate_all(
+        "els => els.map(el => Math.round(el.getBoundingClientRect().left))"
+    )
+    assert len(set(starts)) == 1 and len(starts) > 1, starts
+    next_steps.get_by_role("link", name=f"Start with {lesson.title}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title)
+
+
+def test_the_quiz_that_completes_the_program_links_to_the_certificate(page, demo, django_user_model):
+    learner = django_user_model.objects.get(email=DEMO_LEARNER)
+    enrollment_create(user=learner, course=demo)
+    for lesson in LessonPage.objects.descendant_of(demo).live():
+        lesson_complete(user=learner, lesson=lesson)
+    *earlier, last = ModulePage.objects.child_of(demo).order_by("path").select_related("quiz")
+    for module in earlier:
+        assert _attempt_by_services(learner, module.quiz, best=True).passed
+    assert not Certificate.objects.filter(user=learner, is_current=True).exists()
+    passed = _attempt_by_services(learner, last.quiz, best=True)
+    certificate = Certificate.objects.get(user=learner, is_current=True)
+    log_in(page)
+    page.goto(f"/quizzes/attempts/{passed.pk}/result/")
+    next_steps = page.get_by_role("region", name="What happens next")
+    expect(next_steps.get_by_role("listitem").first).to_contain_text(
+        f"You have completed {certificate.program_name}. Your certificate is ready."
+    )
+    expect(next_steps).to_contain_text(f"That was the last module of {demo.title}.")
+    expect(next_steps.get_by_role("link", name="Back to the course")).to_have_attribute("href", demo.url)
+    _audit(page, "result of the quiz that completed the program")
+    next_steps.get_by_role("link", name="Open My certificates").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My certificates")
+    expect(page.get_by_text(certificate.serial)).to_be_visible()

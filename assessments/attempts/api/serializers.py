@@ -108,6 +108,23 @@ class CompetencyScoreSerializer(serializers.Serializer):
     threshold = serializers.FloatField(allow_null=True)
 
 
+class AllowanceSerializer(serializers.Serializer):
+    used = serializers.IntegerField(help_text="Attempts started at this quiz, this one included.")
+    allowed = serializers.IntegerField(allow_null=True, help_text="The quiz's limit, or null for unlimited.")
+    left = serializers.IntegerField(allow_null=True, help_text="Attempts left, or null for unlimited.")
+    may_start = serializers.BooleanField(help_text="Whether another attempt may start now.")
+    retry_at = serializers.DateTimeField(
+        source="ready_at", allow_null=True, help_text="When the cool-down ends, while it runs."
+    )
+    refusal = serializers.CharField(allow_null=True, help_text="Why another attempt may not start now, or null.")
+
+
+class NextStepSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="A path on this site.")
+
+
 class ResultSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="attempt.pk")
     score = serializers.FloatField(source="attempt.score")
@@ -115,4 +132,6 @@ class ResultSerializer(serializers.Serializer):
     pass_mark = serializers.IntegerField(source="attempt.snapshot.pass_mark")
     submitted_at = serializers.DateTimeField(source="attempt.submitted_at")
     competencies = CompetencyScoreSerializer(many=True)
+    attempts = AllowanceSerializer(help_text="Attempts used and when the next may start (the quiz page's rule).")
+    next_steps = NextStepSerializer(many=True, help_text="Where to go next: the next module, the certificate earned.")
     review = QuestionSerializer(many=True, source="questions")

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from ...quizzes.models import Quiz
 from .. import selectors, services
+from ..next_steps import quiz_result_next_steps
 from .serializers import AnswerSerializer, AttemptSerializer, ProblemSerializer, ResultSerializer
 
 
@@ -20,9 +21,15 @@ def _attempt_body(attempt):
     return AttemptSerializer({"attempt": attempt, "questions": _questions(attempt)}).data
 
 
-def _result_body(attempt):
-    competencies = selectors.result_competencies(attempt)
-    return ResultSerializer({"attempt": attempt, "competencies": competencies, "questions": _questions(attempt)}).data
+def _result_body(request, attempt):
+    body = {
+        "attempt": attempt,
+        "competencies": selectors.result_competencies(attempt),
+        "attempts": selectors.quiz_status(user=attempt.user, quiz=attempt.quiz).allowance,
+        "next_steps": quiz_result_next_steps(request, attempt),
+        "questions": _questions(attempt),
+    }
+    return ResultSerializer(body).data
 
 
 class AttemptStart(APIView):
@@ -72,7 +79,7 @@ class AttemptSubmit(APIView):
     @extend_schema(request=None, responses={200: ResultSerializer}, summary="Submit an attempt (idempotent)")
     def post(self, request, attempt_id: int):
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
-        return Response(_result_body(services.attempt_submit(attempt=attempt)))
+        return Response(_result_body(request, services.attempt_submit(attempt=attempt)))
 
 
 class AttemptResult(APIView):
@@ -84,4 +91,4 @@ class AttemptResult(APIView):
         attempt = selectors.attempt_for_user(user=request.user, attempt_id=attempt_id)
         if not attempt.is_submitted:
             raise services.AttemptRefused("Submit the attempt to see its result.")
-        return Response(_result_body(attempt))
+        return Response(_result_body(request, attempt))

@@ -178,3 +178,15 @@ def test_schema_and_browsable_docs_are_served_without_a_cdn(client):
     assert "/api/v1/attempts/{attempt_id}/submit/" in schema["paths"]
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn." not in docs and "unpkg" not in docs
+
+
+def test_result_says_attempts_used_and_when_the_next_may_start(api):
+    quiz = build_quiz(max_attempts=2, cooldown_minutes=60)
+    attempt = start(api, quiz).json()
+    body = api.post(reverse("api-attempt-submit", args=[attempt["id"]])).json()
+    attempts = body["attempts"]
+    assert (attempts["used"], attempts["allowed"], attempts["left"], attempts["may_start"]) == (1, 2, 1, False)
+    assert attempts["retry_at"] and attempts["refusal"].startswith("You can try again from ")
+    assert body["next_steps"] == []  # a quiz in no module: nothing to go on to
+    again = api.get(reverse("api-attempt-result", args=[attempt["id"]])).json()
+    assert again["attempts"] == attempts

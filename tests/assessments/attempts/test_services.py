@@ -154,7 +154,7 @@ def test_attempt_limit_is_refused_with_a_message(quiz):
     quiz.save_revision().publish()
     learner = LearnerFactory()
     services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz).attempt)
-    with pytest.raises(services.AttemptRefused, match="used all 1 attempts"):
+    with pytest.raises(services.AttemptRefused, match="used your one attempt"):
         services.attempt_start(user=learner, quiz=quiz)
 
 

@@ -1,12 +1,19 @@
 """The learner's quiz pages: no answer key before it may be shown, own attempts only, full flow, fixed queries."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from wagtail import hooks
 
 from assessments.attempts import selectors, services
+from assessments.attempts.next_steps import QUIZ_RESULT_NEXT_STEP_HOOK, NextStep
 from assessments.models import Attempt, Quiz, Response
+from cms.dates import site_datetime
 from tests.factories import LearnerFactory, build_quiz, sample_questions
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +215,120 @@ def test_result_review_shows_the_learners_order_and_the_best_order(learner_clien
     best = page.index("The order that works best:")
     assert page.index("Introduce", yours) < page.index("Ask consent", yours) < best
     assert best < page.index("Ask consent", best) < page.index("Introduce", best)
+
+
+def submitted(client, quiz):
+    attempt = start(client, quiz)
+    client.post(reverse("attempt-submit", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    return attempt
+
+
+def test_failed_result_inside_the_cool_down_disables_try_again_and_says_when(learner_client):
+    quiz = build_quiz(max_attempts=2, cooldown_minutes=60)
+    attempt = submitted(learner_client, quiz)
+    page = learner_client.get(reverse("attempt-result", args=[attempt.pk])).content.decode()
+    ready = site_datetime(attempt.submitted_at + timedelta(minutes=60))
+    assert "1 of 2 attempts used, 1 left" in page
+    assert f'id="retry-reason">You can try again from {ready}.</p>' in page
+    assert '<button type="button" class="button" disabled aria-describedby="retry-reason">Try again</button>' in page
+    assert f'href="{reverse("quiz-detail", args=[quiz.pk])}">Try again' not in page
+
+
+def test_failed_result_after_the_cool_down_links_to_try_again(learner_client):
+    quiz = build_quiz(max_attempts=3, cooldown_minutes=60)
+    attempt = submitted(learner_client, quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=timezone.now() - timedelta(minutes=61))
+    page = learner_client.get(reverse("attempt-result", args=[attempt.pk])).content.decode()
+    assert f'<a class="button" href="{reverse("quiz-detail", args=[quiz.pk])}">Try again</a>' in page
+    assert "1 of 3 attempts used, 2 left" in page and "disabled" not in page
+
+
+def test_no_try_again_once_every_attempt_is_used(learner_client):
+    quiz = build_quiz(max_attempts=1)
+    attempt = submitted(learner_client, quiz)
+    for url in [reverse("attempt-result", args=[attempt.pk]), reverse("quiz-detail", args=[quiz.pk])]:
+        page = learner_client.get(url).content.decode()
+        assert "You have used your one attempt at this quiz." in page
+        assert ">Try again<" not in page
+
+
+def test_quiz_page_counts_attempts_and_waits_out_the_cool_down(learner_client):
+    quiz = build_quiz(max_attempts=2, cooldown_minutes=30)
+    attempt = submitted(learner_client, quiz)
+    page = learner_client.get(reverse("quiz-detail", args=[quiz.pk])).content.decode()
+    assert "1 of 2 attempts used, 1 left" in page
+    assert "You can try again from " + site_datetime(attempt.submitted_at + timedelta(minutes=30)) in page
+    assert "disabled" in page and 'action="' + reverse("quiz-start", args=[quiz.pk]) not in page
+    assert site_datetime(attempt.started_at) in page  # the attempts table, in the site's one format
+
+
+def test_unlimited_quiz_result_says_nothing_of_attempts_left(learner_client):
+    attempt = submitted(learner_client, build_quiz())
+    page = learner_client.get(reverse("attempt-result", args=[attempt.pk])).content.decode()
+    assert "attempts used" not in page and ">Try again</a>" in page
+
+
+def test_result_page_shows_the_next_steps_other_apps_offer(learner_client):
+    attempt = submitted(learner_client, build_quiz())
+
+    def step(request, seen):
+        return NextStep(f"Attempt {seen.number} is done.", "Carry on", "/somewhere/")
+
+    with hooks.register_temporarily(QUIZ_RESULT_NEXT_STEP_HOOK, step):
+        page = learner_client.get(reverse("attempt-result", args=[attempt.pk])).content.decode()
+    assert "What happens next" in page
+    assert 'Attempt 1 is done. <a href="/somewhere/">Carry on</a>' in page
+
+
+def test_result_review_is_folded_with_one_control_for_all(learner_client):
+    attempt = submitted(learner_client, build_quiz())
+    page = learner_client.get(reverse("attempt-result", args=[attempt.pk])).content.decode()
+    assert page.count("<details>") == len(attempt.question_keys)
+    assert 'data-review-toggle="open">Show every question' in page
+
+
+def test_result_page_queries_do_not_grow_with_attempts(learner_client, django_assert_max_num_queries):
+    quiz = build_quiz()
+    for _ in range(3):
+        attempt = submitted(learner_client, quiz)
+    with django_assert_max_num_queries(14):
+        assert learner_client.get(reverse("attempt-result", args=[attempt.pk])).status_code == 200
+
+
+def test_check_answer_sends_the_learner_to_the_feedback(learner_client):
+    attempt = start(learner_client, build_quiz())
+    number, data = single(attempt)
+    url = reverse("attempt-question", args=[attempt.pk, number])
+    response = learner_client.post(url, {"answer": data["options"][0]["key"]})
+    assert response.url == f"{url}?checked=1"
+    page = learner_client.get(response.url).content.decode()
+    assert f'id="feedback-{data["key"]}" tabindex="-1" data-focus-on-load' in page
+    assert (
+        'role="status" aria-live="polite" data-announce="Answer checked: not the best response. The feedback follows.'
+        in page
+    )
+    later = learner_client.get(url).content.decode()  # coming back later: no focus move, nothing announced
+    assert "data-focus-on-load" not in later and "check-announcer" not in later
+
+
+def test_an_empty_single_answer_is_a_field_error_and_saves_nothing(learner_client):
+    attempt = start(learner_client, build_quiz())
+    number, data = single(attempt)
+    response = learner_client.post(reverse("attempt-question", args=[attempt.pk, number]), {})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<fieldset class="choices" aria-describedby="answer-error">' in page
+    assert 'id="answer-error" tabindex="-1" data-focus-on-load>Choose one of the options.</p>' in page
+    assert "<title>Error: " in page and not Response.objects.exists()
+
+
+def test_a_refused_order_keeps_the_places_given(learner_client):
+    attempt = start(learner_client, build_quiz())
+    number = question_number(attempt, "order")
+    data = selectors.question_data(attempt, attempt.question_keys[number - 1])
+    first = data["items"][0]["key"]
+    response = learner_client.post(reverse("attempt-question", args=[attempt.pk, number]), {f"position-{first}": "2"})
+    assert response.status_code == 400
+    assert re.search(rf'id="position-{first}".*?<option value="2" selected>', response.content.decode(), re.S)
+    assert not Response.objects.exists()

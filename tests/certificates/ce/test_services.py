@@ -195,3 +195,24 @@ def test_reviewed_hours_cannot_be_reviewed_again(learner, supervisor):
         credit_review(credit=credit, reviewer=supervisor, approve=False, note="Changed my mind.")
     credit.refresh_from_db()
     assert credit.state == CECredit.State.APPROVED and credit.review_note == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "changes", "message"),
+    [
+        ("earned_on", {"earned_on": timezone.localdate() + timedelta(days=1)}, "The date cannot be in the future."),
+        ("hours", {"hours": Decimal("100.25")}, "Record at most 100 hours in one entry"),
+    ],
+)
+def test_the_service_refuses_what_the_page_refuses_and_keeps_nothing(learner, field, changes, message):
+    fields = {
+        "title": "Trauma-informed care workshop",
+        "provider": "County health department",
+        "earned_on": timezone.localdate() - timedelta(days=7),
+        "category": ce_category("Ethics"),
+        "hours": Decimal(3),
+    }
+    with pytest.raises(ValidationError) as refused:
+        credit_submit(user=learner, **(fields | changes))
+    assert message in refused.value.message_dict[field][0]
+    assert not CECredit.objects.exists()

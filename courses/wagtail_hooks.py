@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -13,8 +14,9 @@ from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 from cms.site.home_panels import HOME_PANEL_HOOK
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
-from .catalogue.models import CECategory, CourseCatalogPage, LessonPage
+from .catalogue.models import CECategory, CourseCatalogPage, CoursePage, LessonPage
 from .progress import privacy, selectors, services
+from .progress.completion import course_reach
 from .progress.hooks import quiz_result_next_step
 
 
@@ -36,6 +38,56 @@ def lesson_gate(serve):
         return serve(page, request, serve_args, serve_kwargs)
 
     return serve_lesson
+
+
+def new_lesson_notice(request, parent) -> None:
+    """Before a lesson is first published, tell its editor whom it will reach in the course's learners."""
+    course = CoursePage.objects.ancestor_of(parent, inclusive=True).first()
+    if request.method != "GET" or course is None:
+        return
+    enrolled, completed = course_reach(course=course)
+    if not enrolled:
+        return
+    working = enrolled - completed
+    parts = [
+        ngettext(
+            "Publishing this new lesson adds it to “%(course)s”, where %(count)s learner is enrolled.",
+            "Publishing this new lesson adds it to “%(course)s”, where %(count)s learners are enrolled.",
+            enrolled,
+        )
+        % {"course": course.title, "count": enrolled},
+        ngettext(
+            "The %(count)s still working through the course will need it to complete the course.",
+            "The %(count)s still working through the course will need it to complete the course.",
+            working,
+        )
+        % {"count": working}
+        if working
+        else "",
+        ngettext(
+            "The %(count)s who has completed the course keeps their completion and any certificate, and will "
+            "see the lesson marked New, to review if they like.",
+            "The %(count)s who have completed the course keep their completion and any certificate, and will "
+            "see the lesson marked New, to review if they like.",
+            completed,
+        )
+        % {"count": completed}
+        if completed
+        else "",
+    ]
+    messages.warning(request, " ".join(part for part in parts if part))
+
+
+@hooks.register("before_create_page")
+def new_lesson_notice_on_create(request, parent_page, page_class):
+    if page_class is LessonPage:
+        new_lesson_notice(request, parent_page)
+
+
+@hooks.register("before_edit_page")
+def new_lesson_notice_on_edit(request, page):
+    if isinstance(page.specific, LessonPage) and page.first_published_at is None:
+        new_lesson_notice(request, page)
 
 
 @hooks.register(NAVIGATION_HOOK)

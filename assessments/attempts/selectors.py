@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..quizzes.models import Quiz
 from ..scoring.rules import BRANCHING, MULTIPLE, ORDER, SINGLE
-from ..scoring.statistics import AttemptRecord, ItemResponse, item_statistics
+from ..scoring.statistics import AttemptRecord, ItemResponse, item_statistics, labelled_option_counts, option_labels
 from . import rules
 from .models import Attempt, Response
 
@@ -196,7 +196,7 @@ def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bo
 class QuizStatisticsReport:
     quiz: Quiz
     attempts: int
-    rows: list[dict]  # question key, title, kind, statistics, options [(text, count)]
+    rows: list[dict]  # question key, number, title, kind, statistics, options ((text, count), ...) in quiz order
 
 
 def _chosen_keys(answer) -> tuple[str, ...]:
@@ -219,10 +219,14 @@ def quiz_item_statistics(*, quiz: Quiz) -> QuizStatisticsReport:
         "attempt_id", "question_key", "answer"
     ):
         answers.setdefault(attempt_id, {})[key] = answer
-    records, questions = [], {}
+    records, questions, numbers, labels = [], {}, {}, {}
     for attempt in attempts:
-        for question in attempt["snapshot"]["questions"]:
+        for number, question in enumerate(attempt["snapshot"]["questions"], start=1):
             questions.setdefault(question["key"], question)
+            numbers.setdefault(question["key"], number)
+            # Versions may add options; every option any learner was offered is listed.
+            for key, text in option_labels(question).items():
+                labels.setdefault(question["key"], {}).setdefault(key, text)
         items = []
         for key in attempt["question_keys"]:
             tally = attempt["result"]["questions"].get(key)
@@ -236,19 +240,17 @@ def quiz_item_statistics(*, quiz: Quiz) -> QuizStatisticsReport:
     rows = []
     for stats in item_statistics(records):
         question = questions[stats.question]
-        texts = {o["key"]: o["text"] for o in question.get("options", [])}
-        for step in question.get("steps", []):
-            texts.update({c["key"]: c["text"] for c in step["choices"]})
-        options = [(texts.get(key, key), count) for key, count in stats.option_counts.items()] if texts else []
         rows.append(
             {
                 "key": stats.question,
+                "number": numbers[stats.question],
                 "title": question["title"],
                 "kind": question["kind"],
                 "stats": stats,
-                "options": options,
+                "options": labelled_option_counts(labels.get(stats.question, {}), stats.option_counts),
             }
         )
+    rows.sort(key=lambda row: row["number"])
     return QuizStatisticsReport(quiz=quiz, attempts=len(attempts), rows=rows)
 
 

@@ -22,7 +22,7 @@ from ..gift.parser import GiftSyntaxError
 from ..gift.services import NothingToImport, quiz_import_gift
 from ..quizzes.models import Quiz
 from ..quizzes.publishing import quiz_cue_report
-from ..scoring.statistics import statistics_csv_rows
+from ..scoring.statistics import ItemRow, statistics_csv_rows
 
 GIFT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -65,11 +65,11 @@ class QuizStatisticsView(QuizAdminMixin, AdminPageView):
         return self.render_to_response(self.get_context_data(report=report, rows=rows, cue_warnings=cues.warnings))
 
     def csv_response(self, report):
-        titles = {row["key"]: row["title"] for row in report.rows}
+        items = (ItemRow(row["number"], row["title"], row["stats"], row["options"]) for row in report.rows)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slugify(self.quiz.title)}-statistics.csv"'
         writer = csv.writer(response)
-        for row in statistics_csv_rows([row["stats"] for row in report.rows], titles):
+        for row in statistics_csv_rows(items):
             writer.writerow([neutralise_formula(cell) for cell in row])
         return response
 

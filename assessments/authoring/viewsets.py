@@ -2,12 +2,13 @@
 delete (refused once learners have attempts), item statistics and GIFT import."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.admin.views.generic import CopyViewMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView, IndexView, SnippetViewSet
@@ -67,6 +68,11 @@ class QuizPublishingMixin:
         )
         return False
 
+    def json_error_response(self, error_code, error_message):
+        """Autosave runs while the trainer is still typing, so a form that is not valid yet is an everyday
+        answer (200, with the reason), not a bad request for the logs; the editor shows it the same way."""
+        return JsonResponse({"success": False, "error_code": error_code, "error_message": error_message})
+
     def save_action(self):
         response = super().save_action()
         if not self.expects_json_response and (warnings := quiz_cue_report(self.object).warnings):
@@ -77,7 +83,19 @@ class QuizPublishingMixin:
 
 
 class QuizCreateView(QuizPublishingMixin, CreateView):
-    pass
+    """A quiz exists once its author saves it: the add form never autosaves, so an abandoned form leaves
+    nothing behind, and an autosave request that arrives anyway is refused without writing."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
+
+    def post(self, request, *args, **kwargs):
+        if self.expects_json_response:
+            return self.json_error_response(
+                "validation_error", _("Save a draft first; after that, changes are saved as you type.")
+            )
+        return super().post(request, *args, **kwargs)
 
 
 class QuizCopyView(CopyViewMixin, QuizCreateView):
@@ -149,4 +167,10 @@ class QuizViewSet(SnippetViewSet):
 
     @property
     def list_display(self):
-        return ["title", "pass_mark", "max_attempts", StatisticsColumn("statistics", label=_("Item statistics"))]
+        return [
+            "title",
+            LiveStatusTagColumn(),
+            "pass_mark",
+            "max_attempts",
+            StatisticsColumn("statistics", label=_("Item statistics")),
+        ]

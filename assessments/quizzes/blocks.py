@@ -214,7 +214,8 @@ class QuizQuestionsBlock(blocks.StreamBlock):
 
 
 def scenario_from_value(value) -> Scenario:
-    """A branching question's block value as a scoring Scenario; choices keyed by their list item ids."""
+    """A branching question's block value as a scoring Scenario; choices keyed by their list item ids and
+    carrying their text, so problems quote it."""
     steps = []
     for step in value["steps"]:
         choices = []
@@ -224,6 +225,6 @@ def scenario_from_value(value) -> Scenario:
                 if credit["competency"] is not None:
                     code = credit["competency"].code
                     credits[code] = credits.get(code, 0) + credit["credit"]
-            choices.append(Choice(item.id, credits, item.value["next_step"] or None))
+            choices.append(Choice(item.id, credits, item.value["next_step"] or None, item.value["text"]))
         steps.append(Step(step["name"], tuple(choices)))
     return Scenario(start=value["start_step"], steps=tuple(steps))

@@ -14,9 +14,10 @@ from functools import cache, cached_property
 
 @dataclass(frozen=True)
 class Choice:
-    key: str
+    key: str  # an internal id: never shown to the trainer, who knows the choice by its text
     credits: Mapping[str, float] = field(default_factory=dict)  # competency code -> credit (>= 0)
     next: str | None = None  # the step it leads to; None ends the scenario
+    text: str = ""  # what the trainer wrote, which problems quote
 
     @property
     def total(self) -> float:
@@ -74,22 +75,32 @@ class Scenario:
         return earned
 
 
+def _choice_name(choice: Choice, position: int) -> str:
+    """A choice as its author knows it: its text, or its place in the step while it has none."""
+    return f'choice "{choice.text}"' if choice.text.strip() else f"choice {position}"
+
+
 def scenario_problems(scenario: Scenario) -> list[str]:
-    """Every reason the scenario cannot be taken, each naming the step concerned. Empty when valid."""
+    """Every reason the scenario cannot be taken, naming steps and choices by the words their author wrote
+    (step names and choice texts, never internal ids). Empty when valid."""
     steps = {step.key: step for step in scenario.steps}
     problems = []
-    if len(steps) != len(scenario.steps):
-        problems.append("Two steps share a name; give each step its own name.")
+    names = [step.key for step in scenario.steps]
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        problems.append(f'{names.count(name)} steps are named "{name}"; give each step its own name.')
     if scenario.start not in steps:
         return [*problems, f'The scenario starts at step "{scenario.start}", which does not exist.']
     for step in scenario.steps:
         if not step.choices:
             problems.append(f'Step "{step.key}" has no choices, so the scenario cannot go on or end there.')
-        for choice in step.choices:
+        for position, choice in enumerate(step.choices, start=1):
+            choice_name = _choice_name(choice, position)
             if choice.next is not None and choice.next not in steps:
-                problems.append(f'In step "{step.key}", choice "{choice.key}" leads to missing step "{choice.next}".')
+                problems.append(
+                    f'Step "{step.key}": {choice_name} leads to step "{choice.next}", which does not exist.'
+                )
             if any(credit < 0 for credit in choice.credits.values()):
-                problems.append(f'In step "{step.key}", choice "{choice.key}" has negative credit.')
+                problems.append(f'Step "{step.key}": {choice_name} has negative credit.')
     if problems:
         return problems
 

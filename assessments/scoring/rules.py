@@ -187,7 +187,7 @@ def best_response(question: Question):
 def snapshot_scenario(question: Mapping) -> Scenario:
     """The graph of a branching question's snapshot, for scoring and for walking a learner's path."""
     steps = tuple(
-        Step(s["name"], tuple(Choice(c["key"], c["credits"], c["next"]) for c in s["choices"]))
+        Step(s["name"], tuple(Choice(c["key"], c["credits"], c["next"], c["text"]) for c in s["choices"]))
         for s in question["steps"]
     )
     return Scenario(question["start"], steps)

@@ -171,20 +171,45 @@ def _number(value: float | None) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def statistics_csv_rows(stats: list[ItemStatistics], titles: Mapping[str, str]) -> list[list[str]]:
-    """A header row and one row per question, ready for ``csv.writer``; questions without a title get ""."""
+def option_labels(question: Mapping) -> dict[str, str]:
+    """Every option of a question snapshot in the order its author wrote them, key -> the words learners
+    saw: options by their text, scenario choices by their step's name and their text. Empty for kinds
+    whose answers are not a pick among options (ordering, reflection)."""
+    labels = {option["key"]: option["text"] for option in question.get("options", [])}
+    for step in question.get("steps", []):
+        labels.update({choice["key"]: f"{step['name']}: {choice['text']}" for choice in step["choices"]})
+    return labels
+
+
+def labelled_option_counts(labels: Mapping[str, str], counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """How often each option was chosen, by its words, every option listed (0 when nobody chose it)."""
+    return tuple((text, counts.get(key, 0)) for key, text in labels.items())
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One question's statistics as a trainer reads them: by its number and title, options by their words."""
+
+    number: int  # the question's place in the quiz, from 1
+    title: str
+    stats: ItemStatistics
+    options: tuple[tuple[str, int], ...]  # (option's words, attempts that chose it), in the author's order
+
+
+def statistics_csv_rows(items: Iterable[ItemRow]) -> list[list[str]]:
+    """A header row and one row per question, ready for ``csv.writer``: no internal key reaches the file."""
     rows = [list(CSV_HEADER)]
-    for item in stats:
+    for item in items:
         rows.append(
             [
-                item.question,
-                titles.get(item.question, ""),
-                str(item.attempts),
-                _number(item.facility),
-                _number(item.standard_deviation),
-                _number(item.discrimination),
-                "; ".join(item.flags),
-                "; ".join(f"{key}: {count}" for key, count in item.option_counts.items()),
+                str(item.number),
+                item.title,
+                str(item.stats.attempts),
+                _number(item.stats.facility),
+                _number(item.stats.standard_deviation),
+                _number(item.stats.discrimination),
+                "; ".join(item.stats.flags),
+                "; ".join(f"{text}: {count}" for text, count in item.options),
             ]
         )
     return rows

@@ -7,12 +7,16 @@ withdrawn completes when its quizzes are passed, and a course with nothing publi
 no quizzes) cannot be completed: a program that requires it issues nothing until the course has
 something to do (docs/decisions.md). Issuance, the status report, due dates, reminders and every
 learner page (``course_complete``) read it from here.
+
+A lesson first published after someone completed the course does not take their completion away:
+completion is judged against the lessons that existed when they completed it (``lessons_owed``), and
+the new lesson is theirs to review (``lessons_new_since_completion``). See docs/decisions.md.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Max, Q
@@ -21,7 +25,7 @@ from django.db.models.functions import Substr
 from assessments.attempts.selectors import first_passes
 
 from ..catalogue.models import CoursePage, LessonPage, ModulePage
-from .models import LessonCompletion
+from .models import Enrollment, LessonCompletion
 
 
 def under_paths(paths: list[str]) -> Q:
@@ -32,9 +36,22 @@ def under_paths(paths: list[str]) -> Q:
     return scope
 
 
-def course_complete(*, lessons: int, lessons_done: int, quizzes: int, quizzes_passed: int) -> bool:
-    """The rule: at least one step (a lesson or a module quiz), and every lesson done and every quiz passed."""
-    return lessons + quizzes > 0 and lessons_done >= lessons and quizzes_passed >= quizzes
+def course_complete(
+    *, lessons: int, lessons_done: int, quizzes: int, quizzes_passed: int, lessons_owed: int | None = None
+) -> bool:
+    """The rule: at least one step (a lesson or a module quiz), every quiz passed, and every lesson done, or
+    every lesson owed (``lessons_owed``: those first published by the time the rest was done)."""
+    if lessons + quizzes == 0 or quizzes_passed < quizzes:
+        return False
+    return lessons_done >= lessons or (lessons_owed is not None and lessons_done >= lessons_owed)
+
+
+def lessons_owed(first_published: list[datetime | None], finished_at: datetime | None) -> int | None:
+    """Of lessons first published at these moments, how many someone who finished the rest at ``finished_at``
+    owes: those published by then. Lessons published later are new to them, not owed. None before finishing."""
+    if finished_at is None:
+        return None
+    return sum(1 for published in first_published if published is None or published <= finished_at)
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,11 @@ class CourseStructure:
 
     lessons: dict[int, list[int]]
     quizzes: dict[int, set[int]]
+    first_published: dict[int, datetime | None] = field(default_factory=dict)  # lesson id -> first published
+
+    def lessons_owed(self, course_id: int, finished_at: datetime | None) -> int | None:
+        """How many of the course's lessons someone who finished everything else at ``finished_at`` owes."""
+        return lessons_owed([self.first_published.get(pk) for pk in self.lessons.get(course_id, ())], finished_at)
 
     def lesson_count(self, course_id: int) -> int:
         return len(self.lessons.get(course_id, ()))
@@ -79,7 +101,10 @@ def course_structure(courses: list[CoursePage]) -> CourseStructure:
     )
     # Only ids and paths: the lessons' bodies are not needed to know whether they are done.
     lessons = list(
-        LessonPage.objects.live().public().filter(under_paths([m.path for m in modules])).only("pk", "path")
+        LessonPage.objects.live()
+        .public()
+        .filter(under_paths([m.path for m in modules]))
+        .only("pk", "path", "first_published_at")
         if modules
         else []
     )
@@ -94,7 +119,7 @@ def course_structure(courses: list[CoursePage]) -> CourseStructure:
     for module in modules:
         if module.quiz_id and module.quiz.live:
             quizzes[course_of(module.path)].add(module.quiz_id)
-    return CourseStructure(dict(by_course), dict(quizzes))
+    return CourseStructure(dict(by_course), dict(quizzes), {lesson.pk: lesson.first_published_at for lesson in lessons})
 
 
 def course_tallies(
@@ -102,8 +127,10 @@ def course_tallies(
 ) -> dict[tuple[int, int], CourseTally]:
     """Each person's tally in each course, keyed by (person id, course id): the one definition of course completion.
 
-    A course is complete as ``course_complete`` says; it completed at the latest of those moments. A
-    course with nothing published (no visible lessons, no live module quizzes) is never complete. ``people`` is a list of ids (every pair is in the result) or a queryset of ids,
+    A course is complete as ``course_complete`` says: every module quiz passed and every visible lesson
+    marked complete, or only lessons first published after that moment left; it completed at the latest
+    of those moments. A course with nothing published (no visible lessons, no live module quizzes) is
+    never complete. ``people`` is a list of ids (every pair is in the result) or a queryset of ids,
     used as a subquery (pairs with nothing done are then left out). Four queries whatever the numbers
     (two with ``structure`` given): completions and passes are counted by the database.
     """
@@ -142,7 +169,14 @@ def course_tallies(
         done, last = lessons_done.get((person_id, course_id), (0, None))
         passed = passes.get((person_id, course_id), [])
         lessons, quizzes = structure.lesson_count(course_id), structure.quiz_count(course_id)
-        complete = course_complete(lessons=lessons, lessons_done=done, quizzes=quizzes, quizzes_passed=len(passed))
+        finished_at = max([last, *passed]) if last else None
+        complete = course_complete(
+            lessons=lessons,
+            lessons_done=done,
+            quizzes=quizzes,
+            quizzes_passed=len(passed),
+            lessons_owed=structure.lessons_owed(course_id, finished_at),
+        )
         tallies[(person_id, course_id)] = CourseTally(
             lessons_done=done,
             lessons=lessons,
@@ -159,3 +193,30 @@ def course_completions(*, user, courses: list[CoursePage]) -> dict[int, datetime
         return {course.pk: None for course in courses}
     tallies = course_tallies(people=[user.pk], courses=courses)
     return {course.pk: tallies[(user.pk, course.pk)].completed_at for course in courses}
+
+
+def lessons_new_since_completion(*, user, course: CoursePage) -> set[int]:
+    """The course's visible lessons first published after this person completed it: new to them, for review."""
+    if not user.is_authenticated:
+        return set()
+    structure = course_structure([course])
+    completed_at = course_tallies(people=[user.pk], courses=[course], structure=structure)[
+        (user.pk, course.pk)
+    ].completed_at
+    if completed_at is None:
+        return set()
+    return {
+        pk
+        for pk in structure.lessons.get(course.pk, ())
+        if (published := structure.first_published.get(pk)) is not None and published > completed_at
+    }
+
+
+def course_reach(*, course: CoursePage) -> tuple[int, int]:
+    """How many people are enrolled in the course, and how many of them have completed it: whom a new
+    lesson would reach, told to the editor before it is published."""
+    people = list(Enrollment.objects.filter(course=course).values_list("user_id", flat=True))
+    if not people:
+        return 0, 0
+    tallies = course_tallies(people=people, courses=[course])
+    return len(people), sum(1 for tally in tallies.values() if tally.completed_at is not None)

@@ -7,6 +7,7 @@ to learners and does not count towards progress.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,7 +17,7 @@ from assessments.attempts.selectors import QuizStatus, quiz_statuses
 from cms.people.access import staff_verified
 
 from ..catalogue.models import CourseCatalogPage, CoursePage, LessonPage, ModulePage
-from .completion import course_complete, under_paths
+from .completion import course_complete, lessons_owed, under_paths
 from .models import Enrollment, LessonCompletion, Reflection
 
 
@@ -24,6 +25,7 @@ from .models import Enrollment, LessonCompletion, Reflection
 class LessonEntry:
     lesson: LessonPage
     completed: bool = False
+    completed_at: datetime | None = None
 
 
 QUIZ_STATE_LABELS = {"passed": _("passed"), "not_passed": _("not passed yet"), "not_started": _("not started")}
@@ -131,12 +133,25 @@ class CourseProgress:
         return sum(entry.lesson.estimated_minutes for entry in self.lessons)
 
     @property
+    def finished_at(self) -> datetime | None:
+        """When the last lesson was marked complete or a quiz first passed, as ``course_tallies`` counts it."""
+        moments = [entry.completed_at for entry in self.lessons if entry.completed and entry.completed_at]
+        if not moments:
+            return None
+        for step in self.quizzes:
+            passes = [a.submitted_at for a in step.status.attempts if a.passed and a.submitted_at]
+            if passes:
+                moments.append(min(passes))
+        return max(moments)
+
+    @property
     def is_complete(self) -> bool:
         return course_complete(
             lessons=self.total,
             lessons_done=self.completed,
             quizzes=len(self.quizzes),
             quizzes_passed=self.quizzes_passed,
+            lessons_owed=lessons_owed([entry.lesson.first_published_at for entry in self.lessons], self.finished_at),
         )
 
     @property
@@ -210,12 +225,13 @@ def _visible_lessons(modules: list[ModulePage]) -> list[LessonPage]:
     return list(LessonPage.objects.live().public().filter(under_paths([m.path for m in modules])).order_by("path"))
 
 
-def _completed_ids(user, lessons) -> set[int]:
+def _completed(user, lessons) -> dict[int, datetime]:
+    """When this person marked each of these lessons complete, by lesson id (one query)."""
     if not user.is_authenticated or not lessons:
-        return set()
-    return set(
+        return {}
+    return dict(
         LessonCompletion.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons]).values_list(
-            "lesson_id", flat=True
+            "lesson_id", "completed_at"
         )
     )
 
@@ -256,11 +272,15 @@ def course_progress_many(
         return []
     modules = _visible_modules([course.path for course in courses])
     lessons = _visible_lessons(modules)
-    done = _completed_ids(user, lessons)
+    done = _completed(user, lessons)
     steps = _quiz_steps(user, modules, courses)
     results = []
     for course in courses:
-        entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons if lesson.path.startswith(course.path)]
+        entries = [
+            LessonEntry(lesson, lesson.pk in done, done.get(lesson.pk))
+            for lesson in lessons
+            if lesson.path.startswith(course.path)
+        ]
         results.append(
             CourseProgress(
                 course=course,
@@ -312,8 +332,8 @@ def course_outline(*, course: CoursePage, user) -> CourseOutline:
     """A course's modules, each with its lessons and its quiz in order, with this person's enrollment and progress."""
     modules = _visible_modules([course.path])
     lessons = _visible_lessons(modules)
-    done = _completed_ids(user, lessons)
-    entries = [LessonEntry(lesson, lesson.pk in done) for lesson in lessons]
+    done = _completed(user, lessons)
+    entries = [LessonEntry(lesson, lesson.pk in done, done.get(lesson.pk)) for lesson in lessons]
     steps = _quiz_steps(user, modules, [course])
     module_entries = [
         ModuleEntry(

@@ -45,3 +45,36 @@ def test_an_editor_reading_a_lesson_without_enrolling_leaves_no_enrollment(clien
     client.force_login(trainer)
     assert client.get(course_lessons(course)[0].url).status_code == 200
     assert not Enrollment.objects.filter(user=trainer).exists()
+
+
+def test_the_lesson_editor_says_whom_a_new_lesson_reaches_before_it_is_published(client, small_course_with_learners):
+    from courses.catalogue.models import ModulePage
+    from tests.factories import add_lesson
+
+    course = small_course_with_learners
+    module = ModulePage.objects.child_of(course).first()
+    client.force_login(TrainerFactory())
+    notice = (
+        f"Publishing this new lesson adds it to “{course.title}”, where 3 learners are enrolled. "
+        "The 2 still working through the course will need it to complete the course. "
+        "The 1 who has completed the course keeps their completion and any certificate, and will see the "
+        "lesson marked New, to review if they like."
+    )
+    assert notice in client.get(f"/admin/pages/add/courses/lessonpage/{module.pk}/").content.decode()
+    draft = add_lesson(module, title="Talking about fentanyl test strips", live=False)
+    assert notice in client.get(f"/admin/pages/{draft.pk}/edit/").content.decode()
+    published = course_lessons(course)[0]
+    assert "Publishing this new lesson" not in client.get(f"/admin/pages/{published.pk}/edit/").content.decode()
+
+
+@pytest.fixture
+def small_course_with_learners(catalog):
+    from tests.factories import LearnerFactory, build_course, complete_course
+
+    course = build_course(catalog, modules=1, lessons_per_module=2)
+    complete_course(LearnerFactory(), course)
+    services.enrollment_create(user=LearnerFactory(), course=course)
+    partial = LearnerFactory()
+    services.enrollment_create(user=partial, course=course)
+    services.lesson_complete(user=partial, lesson=course_lessons(course)[0])
+    return course

@@ -56,6 +56,33 @@ def test_statistics_export_as_csv(client, quiz_with_attempts):
     assert single[2:4] == ["6", "66.7"]
 
 
+def test_questions_and_options_are_labelled_by_their_words_and_unchosen_options_show_zero(client, quiz_with_attempts):
+    client.force_login(TrainerFactory())
+    content = client.get(url(quiz_with_attempts)).content.decode()
+    # Nobody chose "Change the subject": the least-credit answer was "Lend a little".
+    assert "Lend a little: 2" in content
+    assert "Change the subject: 0" in content
+    assert "first: Wait for her: 0" in content
+    assert "second: Tell her to rest: 0" in content
+    question_keys = [q["key"] for q in quiz_with_attempts.attempts.first().snapshot["questions"]]
+    option_keys = [
+        o["key"] for q in quiz_with_attempts.attempts.first().snapshot["questions"] for o in q.get("options", [])
+    ]
+    table = content[content.index("<table") : content.index("</table>")]
+    assert not any(key in table for key in question_keys + option_keys)
+
+    rows = list(csv.reader(io.StringIO(client.get(url(quiz_with_attempts) + "?export=csv").content.decode())))
+    assert [row[:2] for row in rows[1:]] == [
+        ["1", "Asked to lend money"],
+        ["2", "Signs to check in"],
+        ["3", "Warm hand-off"],
+        ["4", "No replies after discharge"],
+    ]
+    assert rows[1][7] == "Lend a little: 2; Say no kindly and find resources together: 4; Change the subject: 0"
+    assert "Posted a baby photo: " in rows[2][7]
+    assert not any(key in cell for row in rows for cell in row for key in question_keys + option_keys)
+
+
 @pytest.mark.parametrize("title", ['=HYPERLINK("http://example.org")', "+1 555 0100", "-2+3", "@SUM(1)", "\tx", "\r=1"])
 def test_csv_cells_never_start_a_spreadsheet_formula(client, title):
     quiz = build_quiz()

@@ -47,8 +47,9 @@ def test_branching_scenario_with_a_dangling_link_names_the_step():
     raw["value"]["steps"][0]["value"]["choices"][1]["value"]["next_step"] = "nowhere"
     with pytest.raises(StructBlockValidationError) as error:
         clean_question(raw)
-    assert 'In step "first"' in str(error.value.block_errors["steps"])
-    assert 'missing step "nowhere"' in str(error.value.block_errors["steps"])
+    assert error.value.block_errors["steps"].messages == [
+        'Step "first": choice "Wait for her" leads to step "nowhere", which does not exist.'
+    ]
 
 
 def test_branching_scenario_with_a_loop_is_refused():

@@ -1,4 +1,5 @@
-"""Branching scenario graphs: authoring validation names the step; best-path totals are right."""
+"""Branching scenario graphs: authoring validation names steps and choices by their author's words;
+best-path totals are right."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,15 +22,29 @@ def test_a_valid_scenario_has_no_problems():
     assert scenario_problems(GOOD) == []
 
 
-def test_dangling_link_names_the_step_and_choice():
-    bad = scenario("a", ("a", [Choice("x", {}, "nowhere")]))
-    assert scenario_problems(bad) == ['In step "a", choice "x" leads to missing step "nowhere".']
+def test_dangling_link_names_the_step_and_the_choice_by_its_text_never_its_id():
+    bad = scenario(
+        "The phone call",
+        ("The phone call", [Choice("3f2b9c1e-uuid", {}, "nowhere", "Tell her you'll call CPS")]),
+    )
+    assert scenario_problems(bad) == [
+        'Step "The phone call": choice "Tell her you\'ll call CPS" leads to step "nowhere", which does not exist.'
+    ]
+
+
+def test_a_choice_without_text_yet_is_named_by_its_place_in_the_step():
+    bad = scenario("a", ("a", [Choice("id-1", {}, None, "End the call"), Choice("id-2", {}, "nowhere", " ")]))
+    assert scenario_problems(bad) == ['Step "a": choice 2 leads to step "nowhere", which does not exist.']
+
+
+def test_steps_sharing_a_name_are_named():
+    bad = scenario("a", ("a", [Choice("x", {}, None)]), ("a", [Choice("y", {}, None)]))
+    assert scenario_problems(bad) == ['2 steps are named "a"; give each step its own name.']
 
 
 def test_cycle_is_refused_and_shown():
     bad = scenario("a", ("a", [Choice("x", {}, "b")]), ("b", [Choice("y", {}, "a"), Choice("z", {}, None)]))
-    [problem] = scenario_problems(bad)
-    assert 'loops back on itself: "a" → "b" → "a"' in problem
+    assert scenario_problems(bad) == ['The scenario loops back on itself: "a" → "b" → "a".']
 
 
 def test_unreachable_step_is_named():
@@ -39,7 +54,7 @@ def test_unreachable_step_is_named():
 
 def test_step_without_choices_is_named():
     bad = scenario("a", ("a", [Choice("x", {}, "b")]), ("b", []))
-    assert 'Step "b" has no choices' in scenario_problems(bad)[0]
+    assert scenario_problems(bad) == ['Step "b" has no choices, so the scenario cannot go on or end there.']
 
 
 def test_missing_start_is_named():
@@ -48,9 +63,14 @@ def test_missing_start_is_named():
     ]
 
 
+def test_an_unreachable_loop_is_named_as_unreachable():
+    bad = scenario("a", ("a", [Choice("x", {}, None)]), ("b", [Choice("y", {}, "b")]))
+    assert scenario_problems(bad) == ['Step "b" cannot be reached from the start step "a".']
+
+
 def test_negative_credit_is_refused():
-    bad = scenario("a", ("a", [Choice("x", {"c": -1}, None)]))
-    assert scenario_problems(bad) == ['In step "a", choice "x" has negative credit.']
+    bad = scenario("a", ("a", [Choice("id-1", {"c": -1}, None, "Lend her the money")]))
+    assert scenario_problems(bad) == ['Step "a": choice "Lend her the money" has negative credit.']
 
 
 def test_best_path_and_totals():

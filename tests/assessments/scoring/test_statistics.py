@@ -13,8 +13,11 @@ from assessments.scoring.statistics import (
     VERY_HARD,
     AttemptRecord,
     ItemResponse,
+    ItemRow,
     ItemStatistics,
     item_statistics,
+    labelled_option_counts,
+    option_labels,
     statistics_csv_rows,
 )
 
@@ -184,7 +187,7 @@ def test_statistics_need_two_attempts_with_a_rest():
 
 def test_no_attempts_give_no_statistics():
     assert item_statistics([]) == []
-    assert statistics_csv_rows([], {}) == [
+    assert statistics_csv_rows([]) == [
         ["Question", "Title", "Attempts", "Facility (%)", "SD (%)", "Discrimination (%)", "Flags", "Option counts"]
     ]
 
@@ -199,13 +202,29 @@ def test_bad_records_are_refused():
 def test_csv_rows():
     stats = item_statistics(WORKED, min_attempts=4)
 
-    rows = statistics_csv_rows(stats, {"consent": "Asking before sharing", "crisis": "Late-night texts"})
+    consent, crisis, boundaries = stats
+    items = [
+        ItemRow(1, "Asking before sharing", consent, (("Ask first", 2), ("Assume it is fine", 1), ("Say nothing", 0))),
+        ItemRow(2, "Late-night texts", crisis, (("first: Call", 3), ("first: Wait", 1))),
+        ItemRow(3, "Asked to lend money", boundaries, ()),
+    ]
+
+    rows = statistics_csv_rows(items)
 
     assert rows == [
         ["Question", "Title", "Attempts", "Facility (%)", "SD (%)", "Discrimination (%)", "Flags", "Option counts"],
-        ["consent", "Asking before sharing", "4", "50.0", "57.7", "70.7", "", "ask: 2; assume: 1"],
-        ["crisis", "Late-night texts", "4", "50.0", "40.8", "0.0", "", "call: 3; cold: 2; wait: 1; warm: 1"],
-        ["boundaries", "", "4", "50.0", "57.7", "-31.6", NEGATIVE_DISCRIMINATION, "lend: 2; refer: 2"],
+        [
+            "1",
+            "Asking before sharing",
+            "4",
+            "50.0",
+            "57.7",
+            "70.7",
+            "",
+            "Ask first: 2; Assume it is fine: 1; Say nothing: 0",
+        ],
+        ["2", "Late-night texts", "4", "50.0", "40.8", "0.0", "", "first: Call: 3; first: Wait: 1"],
+        ["3", "Asked to lend money", "4", "50.0", "57.7", "-31.6", NEGATIVE_DISCRIMINATION, ""],
     ]
 
 
@@ -215,11 +234,30 @@ def test_csv_rows_leave_undefined_numbers_blank_and_join_flags():
         ItemStatistics("r", 9, 10.0, 0.0, -0.04, {"a": 9}, (VERY_HARD, NEGATIVE_DISCRIMINATION)),
     ]
 
-    rows = statistics_csv_rows(stats, {})
+    rows = statistics_csv_rows([ItemRow(1, "", stats[0], ()), ItemRow(2, "R", stats[1], (("A", 9),))])
 
-    assert rows[1] == ["q", "", "1", "12.3", "", "", "", ""]
+    assert rows[1] == ["1", "", "1", "12.3", "", "", "", ""]
     # A discrimination that rounds to zero reads as 0.0, not -0.0.
-    assert rows[2] == ["r", "", "9", "10.0", "0.0", "0.0", f"{VERY_HARD}; {NEGATIVE_DISCRIMINATION}", "a: 9"]
+    assert rows[2] == ["2", "R", "9", "10.0", "0.0", "0.0", f"{VERY_HARD}; {NEGATIVE_DISCRIMINATION}", "A: 9"]
+
+
+def test_options_are_labelled_by_their_words_in_the_authors_order_and_unchosen_ones_count_zero():
+    single = {"options": [{"key": "k2", "text": "Lend a little"}, {"key": "k1", "text": "Say no kindly"}]}
+    scenario = {
+        "steps": [
+            {"name": "first", "choices": [{"key": "c1", "text": "Call"}, {"key": "c2", "text": "Wait"}]},
+            {"name": "second", "choices": [{"key": "c3", "text": "Offer a warm hand-off"}]},
+        ]
+    }
+
+    assert option_labels(single) == {"k2": "Lend a little", "k1": "Say no kindly"}
+    assert labelled_option_counts(option_labels(single), {"k1": 4}) == (("Lend a little", 0), ("Say no kindly", 4))
+    assert labelled_option_counts(option_labels(scenario), {"c1": 2, "c3": 1}) == (
+        ("first: Call", 2),
+        ("first: Wait", 0),
+        ("second: Offer a warm hand-off", 1),
+    )
+    assert option_labels({"items": [{"key": "i1", "text": "Ask consent"}]}) == {}
 
 
 # Properties: any pool of attempts, some drawing only part of the question pool.

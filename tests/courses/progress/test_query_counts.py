@@ -32,7 +32,8 @@ def test_course_page_queries_do_not_grow_with_lessons(learner_client, learner, c
     large, _ = enrolled_course(catalog, learner, lessons_per_module=10)
     small_count = count_queries(learner_client, small.url)
     assert count_queries(learner_client, large.url) == small_count
-    assert small_count <= 20
+    # 20, and 5 more for someone part-way through: whether lessons are new to them needs their completion.
+    assert small_count <= 25
 
 
 def test_lesson_page_queries_do_not_grow_with_lessons(learner_client, learner, catalog):

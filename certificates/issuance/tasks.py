@@ -18,6 +18,7 @@ from django_tasks import task
 from cms.links import absolute_url
 from cms.ops.tasks.retry import with_retries
 
+from ..documents.rendering import certificate_phrase
 from .files import certificate_pdf_render
 from .models import Certificate, CertificateEvent
 
@@ -86,7 +87,7 @@ def certificate_email_reminder(certificate_id: int, days_left: int) -> None:
     _send(
         certificate,
         "expiry_reminder",
-        f"Your {certificate.program_name} certificate expires in {days_left} days",
+        f"Your {certificate_phrase(certificate.program_name)} expires in {days_left} day{'s' if days_left != 1 else ''}",
         days_left=days_left,
         ledger_url=absolute_url(reverse("ce-ledger")),
     )

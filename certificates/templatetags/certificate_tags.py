@@ -2,6 +2,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from certificates.documents.rendering import certificate_phrase
+
 register = template.Library()
 
 
@@ -14,3 +16,10 @@ def hours(value) -> str:
         return ""
     text = format(number.quantize(Decimal("0.01")).normalize(), "f")
     return text
+
+
+@register.filter
+def award(program_name: str) -> str:
+    """What was earned, as the certificate says it: "Perinatal Peer Support Specialist Certificate", never
+    "… Certificate certificate" (``certificate_phrase``)."""
+    return certificate_phrase(program_name or "")

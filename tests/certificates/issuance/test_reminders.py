@@ -56,9 +56,9 @@ def test_daily_runs_remind_at_90_30_and_7_days_once_each(certificate, mailoutbox
     assert sent_on == {90: 1, 30: 1, 7: 1}
     assert reminders(certificate) == [7, 30, 90]
     assert [email.subject for email in mailoutbox] == [
-        "Your Perinatal Peer Support Certificate certificate expires in 90 days",
-        "Your Perinatal Peer Support Certificate certificate expires in 30 days",
-        "Your Perinatal Peer Support Certificate certificate expires in 7 days",
+        "Your Perinatal Peer Support Certificate expires in 90 days",
+        "Your Perinatal Peer Support Certificate expires in 30 days",
+        "Your Perinatal Peer Support Certificate expires in 7 days",
     ]
     assert list(certificate.events.filter(action="reminded").values_list("note", "actor_name")) == [
         ("7-day reminder (7 days left).", "System"),

@@ -263,3 +263,30 @@ def test_no_congratulations_for_a_certificate_revoked_before_the_email_goes(cata
     Certificate.objects.filter(pk=certificate.pk).update(revoked_at=None)
     certificate_email_issued.call(certificate.pk)
     assert [m.to for m in mailoutbox] == [[holder.email]]
+
+
+@pytest.mark.parametrize(
+    ("program_name", "sentence"),
+    [
+        (
+            "Perinatal Peer Support Specialist Certificate",
+            "you have earned the Perinatal Peer Support Specialist Certificate.",
+        ),
+        ("Ethics Refresher", "you have earned the Ethics Refresher certificate."),
+    ],
+)
+def test_the_congratulations_email_names_what_was_earned_as_the_certificate_does(
+    catalog, holder, mailoutbox, program_name, sentence
+):
+    from certificates.issuance.services import certificate_issue
+    from certificates.issuance.tasks import certificate_email_issued
+
+    program = build_program([build_course(catalog, modules=1, lessons_per_module=1)])
+    program.name = program_name
+    program.save()
+    certificate, _ = certificate_issue(user=holder, program=program)
+    mailoutbox.clear()
+    certificate_email_issued.call(certificate.pk)
+    [email] = mailoutbox
+    assert sentence in " ".join(email.body.split())
+    assert "Certificate certificate" not in email.body

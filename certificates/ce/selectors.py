@@ -124,7 +124,8 @@ def learner_ledger(*, user) -> Ledger:
             "renewal_minimums__category",
         )
     )
-    current = {c.program_id: c for c in Certificate.objects.current().filter(user=user, revoked_at=None)}
+    # The newest certificate of each program, revoked or expired ones included: the page says which.
+    current = {c.program_id: c for c in Certificate.objects.current().filter(user=user)}
     standings = []
     every_requirement = program_requirements(user=user, programs=programs)
     # What is left of each course still missing, in the words the course pages use.
@@ -135,7 +136,8 @@ def learner_ledger(*, user) -> Ledger:
         renewal = None
         if certificate:
             certificate.program = requirements.program
-            renewal = renewal_progress(certificate=certificate, credits=credits)
+            if certificate.revoked_at is None:
+                renewal = renewal_progress(certificate=certificate, credits=credits)
         standings.append(
             ProgramStanding(
                 requirements=requirements,

@@ -486,3 +486,32 @@ def test_an_admin_can_open_the_pdf_of_a_deleted_account_and_no_one_else_can(clie
     client.force_login(AdminFactory())
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def program_line(response) -> str:
+    return " ".join(text_of(soup(response).find(attrs={"data-testid": "program-standing"})).split())
+
+
+def test_a_revoked_certificate_is_not_promised_again_as_being_prepared(learner_client, learner, course, program):
+    """A revoked certificate blocks automatic issuing, so "being prepared" would never come true."""
+    from tests.factories import AdminFactory, complete_course
+
+    complete_course(learner, course)
+    certificate = issue(learner, program)
+    certificate_revoke(certificate=certificate, actor=AdminFactory(), reason="Issued to a duplicate account")
+
+    line = program_line(learner_client.get(reverse("my-certificates")))
+    assert "being prepared" not in line
+    assert f"your certificate was revoked on {timezone.localdate():%B} " in line
+    assert "Talk to your program administrator" in line
+
+
+def test_an_expired_certificate_is_not_called_certified_and_says_how_to_reinstate_it(learner_client, learner, course):
+    program = build_program([course], name="Renewing", renewal_hours=10)
+    certificate = issue(learner, program, issued_at=timezone.now() - timedelta(days=800))
+    assert certificate.status().code == "expired"
+
+    line = program_line(learner_client.get(reverse("my-certificates")))
+    assert "certified" not in line
+    assert "your certificate expired on" in line
+    assert "To reinstate it, record 10 CE hours (0 so far)." in line

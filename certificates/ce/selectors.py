@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from cms.people.access import may_see_person, person_records
 from courses.models import CECategory, ModulePage
-from courses.progress.selectors import CourseProgress, course_progress
+from courses.progress.selectors import course_progress
+from courses.progress.standing import CourseProgress
 
 from ..issuance.dates import add_months
 from ..issuance.models import Certificate, Program, ProgramCourse

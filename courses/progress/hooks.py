@@ -12,8 +12,8 @@ from wagtail import hooks
 from assessments.attempts.next_steps import NextStep
 
 from ..catalogue.models import CoursePage, LessonPage, ModulePage
+from .completion import under_paths
 from .models import Enrollment
-from .selectors import under_paths
 
 MY_LEARNING_PANEL_HOOK = "register_my_learning_panel"
 

@@ -115,7 +115,10 @@ def test_demo_learner_enrolls_completes_a_lesson_and_reflects(page, demo, screen
 
 
 def _nav(page, name: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+    menu = page.get_by_role("navigation", name="Main").get_by_role("button", name="Menu")
+    if menu.is_visible():  # a phone: the links are behind the menu
+        open_main_menu(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 

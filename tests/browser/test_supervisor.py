@@ -32,7 +32,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 DEMO_TEAM_STATUSES = {
     "Jordan Avery Ellis": "Not started",
     "Alex Rivera": "Certified",
-    "Beatriz Nguyen": "Passed, awaiting certificate",
+    "Beatriz Nguyen": "In progress",
     "Casey Morgan": "In progress",
     "Deandra Washington": "Expiring",
     "Emery Brooks": "Expired",

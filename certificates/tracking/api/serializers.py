@@ -125,6 +125,12 @@ class AssignmentDueDateSerializer(serializers.ModelSerializer):
         fields = ["due_on"]
         extra_kwargs = {"due_on": {"required": True, "help_text": "The new due date: today or later (YYYY-MM-DD)."}}
 
+    def validate(self, attrs):
+        # PATCH makes every field optional, but the due date is the only thing to change: without it, a 400.
+        if "due_on" not in attrs:
+            raise serializers.ValidationError({"due_on": ["This field is required."]})
+        return attrs
+
     def update(self, instance, validated_data):
         try:
             return assignment_due_date_change(

@@ -308,6 +308,13 @@ def test_a_supervisor_moves_a_due_date_and_the_overdue_goes(world):
     assert response.json()["due_on"] == ["The due date cannot be in the past."]
     assert Assignment.objects.get(pk=assignment.pk).due_on.isoformat() == new
 
+    # Nothing to change: a 400 naming the field, never a server error.
+    for body in ({}, {"team": 1}):
+        response = client.patch(f"/api/v1/assignments/{assignment.pk}/", body, format="json")
+        assert response.status_code == 400
+        assert response.json() == {"due_on": ["This field is required."]}
+    assert Assignment.objects.get(pk=assignment.pk).due_on.isoformat() == new
+
     assert client.delete(f"/api/v1/assignments/{assignment.pk}/").status_code == 204
     row = client.get(status_url).json()[0]
     assert (row["due_on"], row["overdue"]) == (None, False)

@@ -15,7 +15,7 @@ from cms.admin_pages import AllowedUsersMenuItem
 from ..issuance.hooks import CertificationViewSet
 from ..issuance.models import Program
 from . import admin_views, audit
-from .selectors import certificate_earned_by_attempt, credits_to_review
+from .selectors import credits_to_review, program_completed_by_attempt
 from .tasks import program_certificates_catch_up
 
 
@@ -54,11 +54,11 @@ def audit_log_actions(actions):
 @hooks.register(QUIZ_RESULT_NEXT_STEP_HOOK)
 def certificate_ready_step(request, attempt):
     """On the result of the quiz that completed a program: the certificate is ready, and where to find it."""
-    certificate = certificate_earned_by_attempt(attempt)
-    if certificate is None:
+    program = program_completed_by_attempt(attempt)
+    if program is None:
         return None
     return NextStep(
-        f"You have completed {certificate.program_name}. Your certificate is ready.",
+        f"You have completed {program.name}. Your certificate is ready.",
         "Open My certificates",
         reverse("my-certificates"),
         order=10,

@@ -173,10 +173,14 @@ def credits_to_review(*, reviewer):
     )
 
 
-def certificate_earned_by_attempt(attempt) -> Certificate | None:
-    """The certificate a passed quiz attempt has just completed, if any: a current, unrevoked certificate
-    of the learner, issued at or after the attempt's submission, for a program requiring a course whose
-    module holds this quiz. Issuance itself is ``services.learner_certificates_check``; this only reads.
+def program_completed_by_attempt(attempt) -> Program | None:
+    """The program a passed quiz attempt has just completed, if any: an active program requiring a course
+    whose module holds this quiz, whose requirements are met, and of which the learner held no certificate
+    before the submission (nor a revoked one since).
+
+    Judged from the requirements, not from the new certificate: issuance runs once the submission commits,
+    so a second submit of the same attempt, answered while the first is still issuing, says the same.
+    Issuance itself is ``services.learner_certificates_check``; this only reads.
     """
     if not attempt.passed or attempt.submitted_at is None:
         return None
@@ -184,14 +188,16 @@ def certificate_earned_by_attempt(attempt) -> Certificate | None:
     course_paths = {path[: -ModulePage.steplen] for path in modules}
     if not course_paths:
         return None
-    return (
-        Certificate.objects.filter(
-            user_id=attempt.user_id,
-            is_current=True,
-            revoked_at__isnull=True,
-            issued_at__gte=attempt.submitted_at,
-            program__required_courses__course__path__in=course_paths,
-        )
-        .order_by("issued_at")
-        .first()
+    programs = list(
+        Program.objects.filter(active=True, required_courses__course__path__in=course_paths)
+        .distinct()
+        .order_by("pk")
+        .prefetch_related(Prefetch("required_courses", queryset=ProgramCourse.objects.select_related("course")))
     )
+    held = Certificate.objects.current().filter(user_id=attempt.user_id, program__in=programs)
+    settled = {c.program_id for c in held if c.revoked_at is not None or c.issued_at < attempt.submitted_at}
+    programs = [program for program in programs if program.pk not in settled]
+    if not programs:
+        return None
+    met = (r.program for r in program_requirements(user=attempt.user, programs=programs) if r.met)
+    return next(met, None)

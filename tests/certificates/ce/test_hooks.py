@@ -60,3 +60,25 @@ def test_a_failed_attempt_or_a_revoked_certificate_is_not_announced(course, lear
     Certificate.objects.update(revoked_at=None)
     attempt.passed = False
     assert certificate_steps(attempt) == []
+
+
+def test_the_step_is_the_same_before_and_after_issuing_finishes(course, learner, quiz_in_program):
+    """Two submits of one attempt can be answered either side of issuance: both must say the same."""
+    complete_course(learner, course)  # issuance waits for the commit, which a test never reaches
+    attempt = Attempt.objects.get(user=learner, quiz=quiz_in_program)
+    assert not Certificate.objects.filter(user=learner).exists()
+    before = certificate_steps(attempt)
+    learner_certificates_check(user=learner)
+    assert Certificate.objects.filter(user=learner).count() == 1
+    assert certificate_steps(attempt) == before
+    assert [message for message, _, _ in before] == [
+        "You have completed Peer Support Specialist Certificate. Your certificate is ready."
+    ]
+
+
+def test_a_paused_program_announces_no_certificate(course, learner, quiz_in_program):
+    from certificates.issuance.models import Program
+
+    Program.objects.update(active=False)
+    complete_course(learner, course)
+    assert certificate_steps(Attempt.objects.get(user=learner, quiz=quiz_in_program)) == []

@@ -21,6 +21,7 @@ from tests.factories import (
     TrainerFactory,
     build_program,
     build_quiz,
+    submitted_attempt,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,6 @@ def team_url(team) -> str:
 
 def attempt(user, quiz, *, score: float, competencies: dict, passed: bool = True) -> Attempt:
     """A submitted attempt; ``competencies`` maps a code to (earned, possible) or (earned, possible, threshold)."""
-    number = Attempt.objects.filter(user=user, quiz=quiz).count() + 1
     result = {
         code: {
             "earned": values[0],
@@ -48,17 +48,7 @@ def attempt(user, quiz, *, score: float, competencies: dict, passed: bool = True
         }
         for code, values in competencies.items()
     }
-    return Attempt.objects.create(
-        user=user,
-        quiz=quiz,
-        number=number,
-        snapshot={},
-        question_keys=[],
-        submitted_at=timezone.now(),
-        score=score,
-        passed=passed,
-        result={"competencies": result},
-    )
+    return submitted_attempt(user, quiz, score=score, passed=passed, result={"competencies": result})
 
 
 def competency(code: str, name: str, order: int = 0) -> Competency:

@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.attempts.signals import attempt_submitted
 from assessments.models import Attempt
@@ -10,7 +9,7 @@ from certificates.issuance.models import Certificate
 from courses.models import ModulePage
 from courses.progress import selectors, services
 from courses.progress.completion import course_complete, course_completions
-from tests.factories import build_course, build_program, build_quiz, course_lessons, pass_quiz
+from tests.factories import build_course, build_program, build_quiz, course_lessons, pass_quiz, submitted_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +27,7 @@ def quizzes_on(course, titles):
 
 
 def fail_quiz(user, quiz):
-    number = Attempt.objects.filter(user=user, quiz=quiz).count() + 1
-    return Attempt.objects.create(
-        user=user,
-        quiz=quiz,
-        number=number,
-        snapshot={},
-        question_keys=[],
-        submitted_at=timezone.now(),
-        score=40,
-        passed=False,
-        result={},
-    )
+    return submitted_attempt(user, quiz, score=40, passed=False)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ learner page (``course_complete``) read it from here.
 
 A lesson first published after someone completed the course does not take their completion away:
 completion is judged against the lessons that existed when they completed it (``lessons_owed``), and
-the new lesson is theirs to review (``lessons_new_since_completion``). See docs/decisions.md.
+the new lesson is theirs to review (``standing.CourseProgress.new_lesson_ids``). See docs/decisions.md.
 """
 
 from __future__ import annotations
@@ -193,23 +193,6 @@ def course_completions(*, user, courses: list[CoursePage]) -> dict[int, datetime
         return {course.pk: None for course in courses}
     tallies = course_tallies(people=[user.pk], courses=courses)
     return {course.pk: tallies[(user.pk, course.pk)].completed_at for course in courses}
-
-
-def lessons_new_since_completion(*, user, course: CoursePage) -> set[int]:
-    """The course's visible lessons first published after this person completed it: new to them, for review."""
-    if not user.is_authenticated:
-        return set()
-    structure = course_structure([course])
-    completed_at = course_tallies(people=[user.pk], courses=[course], structure=structure)[
-        (user.pk, course.pk)
-    ].completed_at
-    if completed_at is None:
-        return set()
-    return {
-        pk
-        for pk in structure.lessons.get(course.pk, ())
-        if (published := structure.first_published.get(pk)) is not None and published > completed_at
-    }
 
 
 def course_reach(*, course: CoursePage) -> tuple[int, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -140,6 +141,18 @@ class CourseProgress:
             if passes:
                 moments.append(min(passes))
         return max(moments)
+
+    @cached_property
+    def new_lesson_ids(self) -> set[int]:
+        """Lessons first published after this person completed the course: new to them, for review."""
+        finished_at = self.finished_at
+        if finished_at is None or not self.is_complete:
+            return set()
+        return {
+            entry.lesson.pk
+            for entry in self.lessons
+            if entry.lesson.first_published_at and entry.lesson.first_published_at > finished_at
+        }
 
     @property
     def is_complete(self) -> bool:

@@ -7,7 +7,6 @@ tags, so a page reads the same whether it is served or previewed in the admin.
 from django import template
 
 from ..progress import selectors
-from ..progress.completion import lessons_new_since_completion
 
 register = template.Library()
 
@@ -22,18 +21,6 @@ def catalog_courses(context, catalog):
 def course_outline(context, course):
     """The course's modules and lessons with the reader's progress (see ``selectors.course_outline``)."""
     return selectors.course_outline(course=course, user=context["request"].user)
-
-
-@register.simple_tag(takes_context=True)
-def new_lessons(context, course, outline):
-    """Ids of the course's lessons first published after the reader completed it (see ``completion``).
-
-    Only someone with lessons both done and not done can have new ones, so the outline already on the
-    page spares the completion queries for everyone else."""
-    done = [entry.completed for entry in outline.lessons]
-    if all(done) or not any(done):
-        return set()
-    return lessons_new_since_completion(user=context["request"].user, course=course)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,7 +5,8 @@ import pytest
 
 from certificates.issuance.requirements import program_requirements
 from courses.catalogue.models import ModulePage
-from courses.progress.completion import course_completions, course_tallies, lessons_new_since_completion
+from courses.progress.completion import course_completions, course_tallies
+from courses.progress.selectors import course_progress
 from courses.progress.services import enrollment_create, lesson_complete
 from tests.factories import LearnerFactory, add_lesson, build_course, build_program, complete_course, course_lessons
 
@@ -15,6 +16,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_course(catalog):
     return build_course(catalog, modules=1, lessons_per_module=2)
+
+
+def lessons_new_since_completion(*, user, course):
+    return course_progress(user=user, courses=[course])[course.pk].new_lesson_ids
 
 
 def first_module(course):

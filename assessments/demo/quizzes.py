@@ -1,4 +1,4 @@
-"""Turn the demo quizzes (quizzes.yaml) into published Quiz snippets.
+"""Turn the demo quizzes (one file per module quiz in ``quizzes/``) into published Quiz snippets.
 
 Plain text in the YAML is escaped and wrapped in paragraphs before it becomes rich text.
 """
@@ -15,7 +15,7 @@ from django.utils.html import escape
 from ..competencies.models import Competency
 from ..quizzes.models import MasteryThreshold, Quiz
 
-QUIZZES_FILE = Path(__file__).with_name("quizzes.yaml")
+QUIZZES_DIR = Path(__file__).with_name("quizzes")
 
 
 def _html(text: str | None) -> str:
@@ -86,9 +86,13 @@ def _question(data: dict, competencies: dict[str, Competency]) -> dict:
     return {"type": kind, "value": value, "id": str(uuid.uuid4())}
 
 
-def load_quizzes(path: Path = QUIZZES_FILE) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["quizzes"]
+def load_quizzes(folder: Path = QUIZZES_DIR) -> list[dict]:
+    """The module quizzes, in file-name order (the order of their modules)."""
+    quizzes = []
+    for path in sorted(folder.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            quizzes.append(yaml.safe_load(handle)["quiz"])
+    return quizzes
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
-"""Turn the demo curriculum (curriculum.yaml) into Wagtail pages.
+"""Turn the demo curriculum into Wagtail pages.
 
-The YAML holds plain text: blank lines separate paragraphs and lines starting with "- "
+``curriculum.yaml`` describes the course; each file in ``modules/`` holds one module, and the
+modules are taken in the order of their file names (``01-…``, ``02-…``). The YAML holds plain text: blank lines separate paragraphs and lines starting with "- "
 form a bulleted list. Text is escaped before it becomes rich text.
 """
 
@@ -18,6 +19,7 @@ from assessments.models import Competency
 from ..catalogue.models import CourseCatalogPage, CoursePage, LessonPage, ModulePage
 
 CURRICULUM_FILE = Path(__file__).with_name("curriculum.yaml")
+MODULES_DIR = Path(__file__).with_name("modules")
 
 
 def text_to_html(text: str) -> str:
@@ -61,9 +63,16 @@ def body_blocks(body: list[dict]) -> list[dict]:
     return [converters[block["type"]](block) for block in body]
 
 
-def load_curriculum(path: Path = CURRICULUM_FILE) -> dict:
+def _read(path: Path) -> dict:
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["course"]
+        return yaml.safe_load(handle)
+
+
+def load_curriculum(path: Path = CURRICULUM_FILE, modules_dir: Path = MODULES_DIR) -> dict:
+    """The course, with its modules from ``modules_dir`` in file-name order."""
+    course = _read(path)["course"]
+    course["modules"] = [_read(module)["module"] for module in sorted(modules_dir.glob("*.yaml"))]
+    return course
 
 
 def _publish(parent, page):

@@ -1,6 +1,6 @@
 """The demo quizzes measure judgement: learners who answer by the look of the options, or at random, fail.
 
-Each demo quiz is loaded from quizzes.yaml through the real loader into a published Quiz,
+Each demo quiz is loaded from its file in assessments/demo/quizzes/ through the real loader into a published Quiz,
 started by a learner (so it is frozen by quiz_snapshot and shuffled by the real attempt start),
 and scored with scoring.score, so mastery thresholds count. The learners who do not read:
 

@@ -112,16 +112,21 @@ def test_text_to_html_escapes_and_builds_paragraphs_and_lists():
 
 
 @pytest.mark.django_db
-def test_each_demo_module_ends_with_a_scenario_quiz_using_every_kind():
+def test_each_demo_module_ends_with_a_practice_quiz_and_the_last_with_the_graded_final():
     from assessments.models import Quiz
 
     call_command("load_demo")
     course = CoursePage.objects.get()
     modules = list(ModulePage.objects.child_of(course).order_by("path"))
+    assert len(modules) == 12 and modules[-1].slug == "final-assessment"
     assert all(module.quiz is not None and module.quiz.live for module in modules)
-    for quiz in Quiz.objects.filter(modules__in=modules):
+    for quiz in Quiz.objects.filter(modules__in=modules[:-1]):
+        # Practice: feedback as you go, unlimited tries, no mastery bar; the final decides the certificate.
+        assert (quiz.feedback_timing, quiz.max_attempts, quiz.cooldown_minutes) == ("immediate", None, 0), quiz.title
+        assert not quiz.mastery_thresholds.exists(), quiz.title
         kinds = [child.block_type for child in quiz.questions]
         assert len(kinds) >= 6, quiz.title
-        assert {"single", "multiple", "order", "branching", "reflection"} <= set(kinds), quiz.title
+        assert {"single", "multiple", "reflection"} <= set(kinds) and {"order", "branching"} & set(kinds), quiz.title
         assert all(child.value["competencies"] for child in quiz.questions), quiz.title
-        assert not FORBIDDEN.search(str(quiz.questions.raw_data)), quiz.title
+    final = modules[-1].quiz
+    assert final.feedback_timing == "after_submission" and final.max_attempts == 3 and final.cooldown_minutes == 1440

@@ -136,3 +136,21 @@ def test_a_trainers_home_says_when_nothing_is_due(client, course):
 def test_supervisors_home_has_no_review_panel(client, lessons):
     client.force_login(SupervisorFactory())
     assert b"lessons-due-for-review" not in client.get("/admin/").content
+
+
+def test_the_lesson_editor_shows_review_by_and_references(client, lessons):
+    client.force_login(TrainerFactory())
+    content = client.get(reverse("wagtailadmin_pages:edit", args=[lessons[0].pk])).content.decode()
+    assert (
+        "Review by" in content and "When clinical or legal guidance in this lesson should be checked again." in content
+    )
+    assert 'name="review_by"' in content and "References" in content
+
+
+def test_learners_never_see_a_review_date(learner_client, learner, lessons, course):
+    from courses.progress import services
+
+    services.enrollment_create(user=learner, course=course)
+    content = learner_client.get(lessons[0].url).content.decode()
+    assert site_date(type(lessons[0]).objects.get(pk=lessons[0].pk).review_by) not in content
+    assert "Review by" not in content and "review" not in content.lower().split("<main", 1)[-1].split("</main>")[0]

@@ -4,7 +4,8 @@ Each check takes plain YAML data (a lesson, a quiz, a list of final items) and r
 finds, so tests can prove every check on bad input as well as run it over the real content.
 
 Run ``.venv/bin/python -m tests.courses.demo.content_quality`` for each lesson's numbers and the course's
-total instruction time (the sum of the lessons' stated minutes), e.g. to set the course's CE hours.
+lesson minutes (the sum of the lessons' stated minutes). The course's instruction time, which CE hours rest on,
+adds one attempt at each module quiz: ``courses.catalogue.hours`` decides that.
 """
 
 from __future__ import annotations
@@ -212,8 +213,8 @@ def final_items(folder: Path = FINAL_DIR) -> list[dict]:
     return [item for path in sorted(folder.glob("*.yaml")) for item in _read(path).get("questions") or []]
 
 
-def instruction_minutes(modules: list[dict] | None = None) -> dict[str, int]:
-    """Each module's stated lesson minutes by slug, and the course's ``total``: its instruction time."""
+def lesson_minutes(modules: list[dict] | None = None) -> dict[str, int]:
+    """Each module's stated lesson minutes by slug, and the course's ``total`` (quizzes not included)."""
     minutes = {
         module["slug"]: sum(lesson["estimated_minutes"] for lesson in module["lessons"])
         for module in modules or demo_modules()
@@ -235,5 +236,5 @@ if __name__ == "__main__":  # pragma: no cover - a report for people, run by han
             f"{'BAD' if problems else 'OK '} {module['slug']}/{lesson['slug']}: {lesson['estimated_minutes']} min stated, "
             f"{stats.honest_minutes:.1f} honest ({stats.words} words), grade {stats.grade:.1f}"
         )
-    minutes = instruction_minutes()
-    print(f"Instruction time: {minutes['total']} minutes ({minutes['total'] / 60:.2f} hours)")
+    minutes = lesson_minutes()
+    print(f"Lesson minutes: {minutes['total']} ({minutes['total'] / 60:.2f} hours), quizzes not included")

@@ -199,12 +199,12 @@ def test_final_items_are_read_from_every_file_and_an_empty_folder_has_none(tmp_p
     assert [item["title"] for item in cq.final_items(tmp_path)] == ["A1", "A2", "B"]
 
 
-def test_instruction_time_adds_each_modules_lessons():
+def test_lesson_minutes_add_each_modules_lessons():
     modules = [
         {"slug": "one", "lessons": [{"estimated_minutes": 20}, {"estimated_minutes": 22}]},
         {"slug": "two", "lessons": [{"estimated_minutes": 15}]},
     ]
-    assert cq.instruction_minutes(modules) == {"one": 42, "two": 15, "total": 57}
+    assert cq.lesson_minutes(modules) == {"one": 42, "two": 15, "total": 57}
 
 
 # The demo content ------------------------------------------------------------------------

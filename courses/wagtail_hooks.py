@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -16,6 +16,7 @@ from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 from cms.site.home_panels import HOME_PANEL_HOOK
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
+from .catalogue import review
 from .catalogue.hours import course_instruction_minutes, hours_warning
 from .catalogue.models import CECategory, CourseCatalogPage, CoursePage, LessonPage
 from .progress import privacy, selectors, services
@@ -136,6 +137,30 @@ def learning_panel(request):
     return render_to_string(
         "courses/includes/featured_courses.html", {"courses": courses, "catalog": catalog}, request=request
     )
+
+
+@hooks.register("register_admin_urls")
+def lessons_due_report_urls():
+    return [path("reports/lessons-due-for-review/", review.LessonsDueReportView.as_view(), name=review.REPORT_URL_NAME)]
+
+
+@hooks.register("register_reports_menu_item")
+def lessons_due_menu_item():
+    return review.LessonsDueReportView.menu_item(
+        gettext_lazy("Lessons due for review"),
+        reverse(review.REPORT_URL_NAME),
+        name="lessons-due-for-review",
+        icon_name="date",
+        order=200,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def lessons_due_panel(request, panels):
+    """A trainer's admin home counts the lessons due for review and links to the report."""
+    panel = review.trainer_home_panel(request.user)
+    if panel is not None:
+        panels.append(panel)
 
 
 class CECategoryViewSet(SnippetViewSet):

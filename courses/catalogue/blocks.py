@@ -94,6 +94,14 @@ class CaseVignetteBlock(blocks.StructBlock):
         help_text=_("Shown before the story when it describes overdose, child removal or violence."),
     )
     situation = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+    debrief = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        required=False,
+        help_text=_(
+            "A model debrief: what a skilled peer would notice and do, and why. Learners open it after the "
+            "story; it opens by itself once they have saved a reflection on the lesson."
+        ),
+    )
 
     class Meta:
         icon = "user"
@@ -104,6 +112,7 @@ class CaseVignetteBlock(blocks.StructBlock):
             "setting": "Outpatient clinic, 32 weeks pregnant",
             "content_note": "",
             "situation": "<p>Keisha asks whether you will still answer her texts after the baby is born.</p>",
+            "debrief": "<p>Keisha is asking whether the relationship will last. Say what you can promise.</p>",
         }
 
 
@@ -160,3 +169,27 @@ class LessonBodyBlock(blocks.StreamBlock):
     reflection = ReflectionPromptBlock()
     takeaways = KeyTakeawaysBlock()
     download = DownloadBlock()
+
+
+class ReferenceBlock(blocks.StructBlock):
+    """A source a lesson's clinical or legal statements rest on, listed at the foot of the lesson."""
+
+    title = blocks.CharBlock(max_length=300)
+    publisher = blocks.CharBlock(max_length=160, help_text=_("Who published it, e.g. SAMHSA or ACOG."))
+    year = blocks.IntegerBlock(min_value=1900, max_value=2100)
+    url = blocks.URLBlock(required=False, label=_("URL"), help_text=_("Optional. Shown as text and as a link."))
+
+    class Meta:
+        icon = "link"
+        template = "courses/blocks/reference.html"
+        description = _("A source: title, publisher, year and, if there is one, its address")
+        preview_value = {
+            "title": "Clinical Guidance for Treating Pregnant and Parenting Women With Opioid Use Disorder and Their Infants",
+            "publisher": "SAMHSA",
+            "year": 2018,
+            "url": "https://www.samhsa.gov/",
+        }
+
+
+class LessonReferencesBlock(blocks.StreamBlock):
+    reference = ReferenceBlock()

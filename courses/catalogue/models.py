@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .blocks import RICH_TEXT_FEATURES, LessonBodyBlock
+from .blocks import RICH_TEXT_FEATURES, LessonBodyBlock, LessonReferencesBlock
 
 
 class CourseCatalogPage(Page):
@@ -158,18 +158,32 @@ class LessonPage(Page):
         help_text=_("The competencies this lesson builds."),
     )
     body = StreamField(LessonBodyBlock(), verbose_name=_("lesson body"))
+    references = StreamField(
+        LessonReferencesBlock(),
+        verbose_name=_("references"),
+        blank=True,
+        help_text=_("The sources this lesson's clinical and legal statements rest on, listed at its foot."),
+    )
+    review_by = models.DateField(
+        _("review by"),
+        null=True,
+        blank=True,
+        help_text=_("When clinical or legal guidance in this lesson should be checked again."),
+    )
 
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
             [
                 FieldPanel("estimated_minutes"),
+                FieldPanel("review_by"),
                 FieldPanel("learning_objectives"),
                 FieldPanel("competencies", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("About this lesson"),
         ),
         FieldPanel("body"),
+        FieldPanel("references"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["courses.ModulePage"]

@@ -1,12 +1,16 @@
 """Turn the demo curriculum into Wagtail pages.
 
 ``curriculum.yaml`` describes the course; each file in ``modules/`` holds one module, and the
-modules are taken in the order of their file names (``01-…``, ``02-…``). The YAML holds plain text: blank lines separate paragraphs and lines starting with "- "
-form a bulleted list. Text is escaped before it becomes rich text.
+modules are taken in the order of their file names (``01-…``, ``02-…``). The YAML holds plain text: blank lines
+separate paragraphs and lines starting with "- " form a bulleted list. Text is escaped before it becomes rich text.
+
+Each lesson may carry ``references`` (title, publisher, year, url) and a ``review_by`` date, and its vignette a
+``debrief``. A module's ``ce_category`` is read by the content tests only, not loaded.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import Path
 
@@ -55,12 +59,36 @@ def body_blocks(body: list[dict]) -> list[dict]:
                 "setting": b["setting"],
                 "content_note": b.get("content_note", ""),
                 "situation": text_to_html(b["situation"]),
+                "debrief": text_to_html(b.get("debrief", "")),
             },
         ),
         "reflection": lambda b: _block("reflection", {"prompt": b["prompt"], "guidance": b.get("guidance", "")}),
         "takeaways": lambda b: _block("takeaways", {"items": list(b["items"])}),
     }
     return [converters[block["type"]](block) for block in body]
+
+
+def reference_blocks(references: list[dict]) -> list[dict]:
+    """The YAML's lesson references as raw StreamField data for LessonReferencesBlock."""
+    return [
+        _block(
+            "reference",
+            {
+                "title": ref["title"],
+                "publisher": ref["publisher"],
+                "year": int(ref["year"]),
+                "url": ref.get("url", ""),
+            },
+        )
+        for ref in references
+    ]
+
+
+def review_date(value) -> datetime.date | None:
+    """``review_by`` as YAML gives it (a date, or an ISO date in quotes), or None when the lesson has none."""
+    if not value:
+        return None
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
 def _read(path: Path) -> dict:
@@ -114,6 +142,8 @@ def course_create_from_curriculum(*, catalog: CourseCatalogPage, data: dict) -> 
                 estimated_minutes=lesson_data["estimated_minutes"],
                 learning_objectives=[_block("objective", text) for text in lesson_data["objectives"]],
                 body=body_blocks(lesson_data["body"]),
+                references=reference_blocks(lesson_data.get("references", [])),
+                review_by=review_date(lesson_data.get("review_by")),
             )
             lesson.competencies.set([competencies[code] for code in lesson_data["competencies"]])
             _publish(module, lesson)

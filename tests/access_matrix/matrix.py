@@ -611,6 +611,11 @@ ROUTES: dict[str, Entry] = {
             data={"email": "{learner_b.email}"},
         ),
     ),
+    "admin/reports/lessons-due-for-review/": entry(
+        ADMIN_ACCESS,
+        "Lessons whose review date has come: trainers and administrators",
+        get("/admin/reports/lessons-due-for-review/", *TRAINERS_OK),
+    ),
     "admin/reports/background-tasks/": entry(
         ADMIN_ACCESS, "Failed background tasks: administrators", get("/admin/reports/background-tasks/", *ADMINS_ONLY)
     ),

@@ -21,6 +21,7 @@ from cms.refusals import Conflict, InvalidInput, NotFound
 
 from ..quizzes.freezing import quiz_snapshot
 from ..quizzes.models import Quiz
+from ..scoring import drawing
 from ..scoring.rules import ORDER, score, version_from_snapshot
 from . import rules
 from .models import Attempt, Response
@@ -51,10 +52,7 @@ class StartResult:
 
 def _draw(snapshot: dict, rng: random.Random) -> tuple[list[str], dict[str, list[str]]]:
     """The questions this attempt asks, in its order, and each question's option order."""
-    keys = [q["key"] for q in snapshot["questions"]]
-    if snapshot["draw_count"] and snapshot["draw_count"] < len(keys):
-        drawn = set(rng.sample(keys, snapshot["draw_count"]))
-        keys = [key for key in keys if key in drawn]
+    keys = drawing.draw(snapshot, rng)
     if snapshot["shuffle_questions"]:
         rng.shuffle(keys)
     option_orders = {}

@@ -44,7 +44,12 @@ class QuizForm(WagtailAdminModelForm):
 
     def publish_problems(self) -> list[PublishProblem]:
         """Apply the publish rule to the version in this valid form, showing its problems as field errors."""
-        candidate = Quiz(questions=self.instance.questions, pass_mark=self.instance.pass_mark)
+        candidate = Quiz(
+            questions=self.instance.questions,
+            pass_mark=self.instance.pass_mark,
+            draw_count=self.instance.draw_count,
+            draw_per_competency=self.instance.draw_per_competency,
+        )
         # A fresh quiz, so the form's own instance and its thresholds stay as the form will save them.
         candidate.mastery_thresholds = [
             MasteryThreshold(competency=form.cleaned_data["competency"], threshold=form.cleaned_data["threshold"])

@@ -32,7 +32,7 @@ def edit_url(quiz):
 
 
 def test_a_quiz_that_can_be_passed_has_no_problem():
-    assert publish_problems(snapshot(balanced("a", 0), balanced("b", 1), mastery={"talk": 100})) == []
+    assert publish_problems(snapshot(balanced("a", 0), balanced("b", 1), balanced("c", 2), mastery={"talk": 100})) == []
 
 
 def test_questions_that_cannot_earn_credit_are_named_by_position_and_title():

@@ -17,7 +17,7 @@ class QuizForm(WagtailAdminModelForm):
     def is_valid(self):
         # The thresholds formset is validated after the form's own clean(), so the cross-check
         # between questions and thresholds runs once both are clean.
-        return super().is_valid() and self._thresholds_are_assessed()
+        return super().is_valid() and self._thresholds_are_assessed() and self._thresholds_are_fair()
 
     def _thresholds_are_assessed(self) -> bool:
         questions = self.cleaned_data.get("questions") or []
@@ -34,6 +34,15 @@ class QuizForm(WagtailAdminModelForm):
             )
             ok = False
         return ok
+
+    def _thresholds_are_fair(self) -> bool:
+        """Each threshold rests on at least three questions in every attempt (``Quiz.mastery_refusals``)."""
+        forms = self._threshold_forms()
+        refusals = self.instance.mastery_refusals([form.cleaned_data["competency"] for form in forms])
+        for form in forms:
+            if message := refusals.get(form.cleaned_data["competency"].code):
+                form.add_error("competency", message)
+        return not refusals
 
     def _threshold_forms(self) -> list:
         return [

@@ -106,6 +106,20 @@ class Quiz(DraftStateMixin, RevisionMixin, LockableMixin, PreviewableMixin, inde
             ],
         }
 
+    def mastery_refusals(self, competencies) -> dict[str, str]:
+        """Why a mastery bar on each of ``competencies`` would be unfair on this version (``drawing.mastery_shortfalls``),
+        by code. A competency no question assesses at all is left to the plainer refusals of the editor and the
+        publish rule."""
+        plan = self.plan()
+        refusals = {}
+        for competency in competencies:
+            code = competency.code
+            assessed = any(drawing.scores_competency(question, code) for question in plan["questions"])
+            short = drawing.mastery_shortfalls(plan, [code])
+            if assessed and short:
+                refusals[code] = drawing.mastery_shortfall_message(competency.name, short[code])
+        return refusals
+
     def clean(self):
         super().clean()
         scored = [q for q in self.questions if q.block_type != "reflection"]
@@ -173,16 +187,10 @@ class MasteryThreshold(Orderable):
     def clean(self):
         """Refuse a bar that some attempt would judge on fewer than three questions (``drawing.mastery_shortfalls``).
 
-        In the editor ``quiz`` is the quiz as the form is about to save it, so the check sees its new questions.
+        The editor's form applies the same rule to its threshold rows (``QuizForm``), where ``quiz`` is not set yet.
         """
         super().clean()
         if self.competency_id is None or getattr(self, "quiz", None) is None:
             return
-        plan = self.quiz.plan()
-        code = self.competency.code
-        # A bar no question assesses at all gets its own, plainer refusal from the editor and the publish rule.
-        assessed = any(drawing.scores_competency(question, code) for question in plan["questions"])
-        short = drawing.mastery_shortfalls(plan, [code])
-        if assessed and short:
-            message = drawing.mastery_shortfall_message(self.competency.name, short[self.competency.code])
+        if message := self.quiz.mastery_refusals([self.competency]).get(self.competency.code):
             raise ValidationError({"competency": message})

@@ -149,7 +149,6 @@ class Quiz(DraftStateMixin, RevisionMixin, LockableMixin, PreviewableMixin, inde
         if errors:
             raise ValidationError(errors)
 
-
     def publish(self, revision, *args, **kwargs):
         """Publish ``revision``, or refuse with QuizNotPublishable when no one could pass that version.
 

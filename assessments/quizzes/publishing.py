@@ -90,7 +90,10 @@ def publish_problems(snapshot: Mapping) -> list[PublishProblem]:
         # A scenario that cannot be taken cannot be scored either; its problems say what to fix first.
         return problems
 
-    plan = {**snapshot, "questions": [{**data, "key": q.key} for q, data in zip(questions, snapshot["questions"])]}
+    plan = {
+        **snapshot,
+        "questions": [{**data, "key": q.key} for q, data in zip(questions, snapshot["questions"], strict=True)],
+    }
     names = snapshot["competencies"]
     for code, count in sorted(drawing.pool_shortfalls(plan).items()):
         problems.append(

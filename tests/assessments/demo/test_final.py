@@ -103,9 +103,7 @@ def _scenario(code: str, n: int) -> dict:
 
 def generated_items() -> list[dict]:
     """Twelve items per claimed category: eleven single best responses and one scenario with capped endings."""
-    return [
-        _scenario(code, n) if n == 11 else _single(code, n) for code in CATEGORIES for n in range(12)
-    ]
+    return [_scenario(code, n) if n == 11 else _single(code, n) for code in CATEGORIES for n in range(12)]
 
 
 def demo_items() -> list[dict]:
@@ -197,7 +195,9 @@ def test_learners_who_pick_by_length_fail_over_many_draws(final):
     snapshot, draws = _draws(final)
     for longest in (True, False):
         responses = length_responses(snapshot, longest=longest)
-        _assert_fails_over_draws(snapshot, draws, lambda keys, orders: responses, f"longest={longest}")
+        _assert_fails_over_draws(
+            snapshot, draws, lambda keys, orders, responses=responses: responses, f"longest={longest}"
+        )
 
 
 def test_learners_who_pick_one_position_fail_over_many_draws(final):

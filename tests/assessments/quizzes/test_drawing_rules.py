@@ -14,7 +14,7 @@ from assessments.models import Attempt, Competency, MasteryThreshold, Quiz
 from assessments.quizzes.freezing import quiz_snapshot
 from assessments.quizzes.publishing import QuizNotPublishable, quiz_publish_problems
 from assessments.scoring.rules import score, version_from_snapshot
-from tests.assessments.quizzes.test_publishing import ADD_URL, common, editor_form, listblock, single_value
+from tests.assessments.quizzes.test_publishing import ADD_URL, editor_form, single_value
 from tests.factories import LearnerFactory, TrainerFactory, item, question
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,10 @@ def test_each_attempt_draws_the_set_number_from_every_pool(codes):
     first = {q["key"]: q["competencies"][0] for q in snapshot["questions"]}
     for seed in range(5):
         attempt = services.attempt_start(user=LearnerFactory(), quiz=quiz, rng=random.Random(seed)).attempt
-        assert Counter(first[key] for key in attempt.question_keys) == {"links-to-resources": 3, "helps-manage-crises": 3}
+        assert Counter(first[key] for key in attempt.question_keys) == {
+            "links-to-resources": 3,
+            "helps-manage-crises": 3,
+        }
         assert set(score(version_from_snapshot(attempt.snapshot, attempt.question_keys), {}).competencies) == {
             "links-to-resources",
             "helps-manage-crises",
@@ -184,7 +187,15 @@ CAP_STEPS = [
                         "ending_cap": None,
                     }
                 ),
-                item({"text": "Tell her to stop texting", "feedback": "", "next_step": "", "credits": [], "ending_cap": 0}),
+                item(
+                    {
+                        "text": "Tell her to stop texting",
+                        "feedback": "",
+                        "next_step": "",
+                        "credits": [],
+                        "ending_cap": 0,
+                    }
+                ),
             ],
         }
     )

@@ -132,7 +132,10 @@ def test_best_totals_match_brute_force_on_random_valid_graphs(sc):
 def test_a_cap_on_a_choice_that_does_not_end_the_scenario_is_refused():
     bad = scenario(
         "text",
-        ("text", [Choice("call", {"talk": 2}, "visit", "Call her back", ending_cap=25), Choice("stop", {}, None, "Stop")]),
+        (
+            "text",
+            [Choice("call", {"talk": 2}, "visit", "Call her back", ending_cap=25), Choice("stop", {}, None, "Stop")],
+        ),
         ("visit", [Choice("warm", {"talk": 1}, None, "Go with her")]),
     )
     assert scenario_problems(bad) == [
@@ -144,7 +147,10 @@ def test_a_cap_on_a_choice_that_does_not_end_the_scenario_is_refused():
 def test_a_best_path_that_ends_capped_is_refused():
     bad = scenario(
         "text",
-        ("text", [Choice("call", {"talk": 2}, None, "Call CPS", ending_cap=25), Choice("stop", {"talk": 1}, None, "Wait")]),
+        (
+            "text",
+            [Choice("call", {"talk": 2}, None, "Call CPS", ending_cap=25), Choice("stop", {"talk": 1}, None, "Wait")],
+        ),
     )
     assert scenario_problems(bad) == [
         'The best path ends at step "text" with choice "Call CPS", which caps the ending at 25%, so no one could '

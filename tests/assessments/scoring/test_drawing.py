@@ -128,7 +128,16 @@ def test_mastery_shortfalls_name_every_bar_on_fewer_than_three_questions():
 def test_the_extreme_draw_takes_the_lowest_or_highest_of_each_pool():
     values = {f"t{i}": i for i in range(6)} | {f"l{i}": 10 - i for i in range(4)} | {"untagged": 0, "reflect": 0}
     assert extreme_draw(POOL, values.__getitem__) == ["t0", "t1", "t2", "l1", "l2", "l3", "untagged", "reflect"]
-    assert extreme_draw(POOL, values.__getitem__, lowest=False) == ["t3", "t4", "t5", "l0", "l1", "l2", "untagged", "reflect"]
+    assert extreme_draw(POOL, values.__getitem__, lowest=False) == [
+        "t3",
+        "t4",
+        "t5",
+        "l0",
+        "l1",
+        "l2",
+        "untagged",
+        "reflect",
+    ]
 
 
 def test_sample_draws_are_fixed_and_one_without_a_draw():

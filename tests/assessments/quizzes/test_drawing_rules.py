@@ -7,6 +7,8 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.attempts import selectors, services
@@ -252,3 +254,16 @@ def test_the_result_review_says_when_an_ending_limited_the_score(client, codes):
     page = client.get(reverse("attempt-result", args=[attempt.pk])).content.decode()
     assert "This ending limited your score on this scenario to at most 0%" in page
     assert selectors.attempt_questions(Attempt.objects.get(pk=attempt.pk))[0].ending_cap == 0
+
+
+def test_the_quiz_page_reads_a_fixed_number_of_queries_however_large_the_pool(client, codes):
+    links, crisis = codes["links-to-resources"], codes["helps-manage-crises"]
+    client.force_login(LearnerFactory())
+    counts = []
+    for size in (3, 12):
+        quiz = quiz_of(singles(links, size) + singles(crisis, size) + [capped_scenario(crisis)], draw_per_competency=3)
+        quiz.save_revision().publish()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("quiz-detail", args=[quiz.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 10, counts

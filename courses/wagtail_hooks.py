@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -14,6 +16,7 @@ from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 from cms.site.home_panels import HOME_PANEL_HOOK
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
+from .catalogue.hours import course_instruction_minutes, hours_warning
 from .catalogue.models import CECategory, CourseCatalogPage, CoursePage, LessonPage
 from .progress import privacy, selectors, services
 from .progress.completion import course_reach
@@ -88,6 +91,16 @@ def new_lesson_notice_on_create(request, parent_page, page_class):
 def new_lesson_notice_on_edit(request, page):
     if isinstance(page.specific, LessonPage) and page.first_published_at is None:
         new_lesson_notice(request, page)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def course_hours_check(request, page):
+    """Warn the editor when a course awards more CE hours than its instruction time supports."""
+    if isinstance(page, CoursePage):
+        awarded = sum((row.hours for row in page.ce_hours.all()), Decimal(0))
+        if warning := hours_warning(awarded, course_instruction_minutes(page)):
+            messages.warning(request, warning)
 
 
 @hooks.register(NAVIGATION_HOOK)

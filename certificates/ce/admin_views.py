@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.paginator import WagtailPaginator
 
 from cms.admin_pages import AdminPageView
+from courses.catalogue.hours import hours_text
 
-from ..issuance.hours import hours_text
 from ..issuance.services import CertificateRefused
 from .models import CECredit
 from .selectors import credits_to_review

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.audit.log import audit, register_change_action
 from cms.models import AuditLogEntry
+from courses.catalogue.hours import hours_text
 
-from ..issuance.hours import hours_text
 from .models import CECredit
 
 CREDIT_REVIEWED = "pss.cecredit.review"

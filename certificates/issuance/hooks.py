@@ -1,5 +1,6 @@
 """Admin for issuance: programs (each saved edit a new version), issued certificates, the audit log, and "My certificates"."""
 
+from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.admin_pages import AllowedUsersMenuItem
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
+from courses.catalogue.hours import course_instruction_minutes, hours_warning
 
 from . import admin_views, audit
 from .models import Program
@@ -41,6 +43,16 @@ def program_rules_before_edit(request, instance):
     """Read a program's rules as stored, before its edit form changes anything."""
     if isinstance(instance, Program):
         setattr(instance, RULES_BEFORE_EDIT, program_rules(instance))
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def program_hours_check(request, instance):
+    """Warn when a program awards more CE hours than its required courses' instruction time supports."""
+    if isinstance(instance, Program):
+        minutes = sum(course_instruction_minutes(row.course) for row in instance.required_courses.all())
+        if warning := hours_warning(instance.total_hours, minutes):
+            messages.warning(request, warning)
 
 
 @hooks.register("after_edit_snippet")

@@ -13,8 +13,8 @@ from django.http import Http404
 from cms.ops.tasks.retry import unresolved_failures
 from cms.people.access import may_see_person
 from cms.people.names import is_last_name_of
+from courses.catalogue.hours import hours_text
 
-from .hours import hours_text
 from .models import Certificate, Program, ProgramCourse, ProgramHours, RenewalMinimum
 from .tasks import certificate_render_pdf
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.attempts.selectors import QuizStatus
 
+from ..catalogue.hours import instruction_minutes
 from ..catalogue.models import CoursePage, LessonPage, ModulePage
 from .completion import course_complete, lessons_owed
 from .models import Enrollment, Reflection
@@ -75,7 +76,9 @@ class ModuleEntry:
 
     @property
     def minutes(self) -> int:
-        return sum(entry.lesson.estimated_minutes for entry in self.lessons)
+        """The module's lessons and one attempt at its quiz."""
+        quizzes = [self.quiz_step.quiz] if self.quiz_step else []
+        return instruction_minutes([entry.lesson.estimated_minutes for entry in self.lessons], quizzes)
 
     @property
     def completed_count(self) -> int:
@@ -128,7 +131,9 @@ class CourseProgress:
 
     @property
     def minutes(self) -> int:
-        return sum(entry.lesson.estimated_minutes for entry in self.lessons)
+        """The course's instruction time: its lessons and one attempt at each module quiz."""
+        lesson_minutes = [entry.lesson.estimated_minutes for entry in self.lessons]
+        return instruction_minutes(lesson_minutes, [step.quiz for step in self.quizzes])
 
     @property
     def finished_at(self) -> datetime | None:

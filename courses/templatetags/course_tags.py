@@ -6,6 +6,7 @@ tags, so a page reads the same whether it is served or previewed in the admin.
 
 from django import template
 
+from ..catalogue.hours import duration_text
 from ..progress import selectors
 
 register = template.Library()
@@ -39,3 +40,9 @@ def saved_reflection(context):
     reflections = context.get("reflections") or {}
     block_id = context.get("block_id")
     return reflections.get(str(block_id)) if block_id else None
+
+
+@register.filter
+def duration(minutes):
+    """Minutes as people say them: "15 hours 25 minutes", "40 minutes"."""
+    return duration_text(int(minutes or 0))

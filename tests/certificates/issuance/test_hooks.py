@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 from wagtail import hooks
 from wagtail.models import ModelLogEntry
@@ -31,6 +32,8 @@ def edit_in_admin(program, **fields):
     """What Wagtail's snippet edit view does: the before hooks, the form's save, the after hooks."""
     request = RequestFactory().post("/")
     request.user = AdminFactory()
+    request.session = {}
+    request._messages = FallbackStorage(request)
     instance = Program.objects.get(pk=program.pk)
     for hook in hooks.get_hooks("before_edit_snippet"):
         hook(request, instance)

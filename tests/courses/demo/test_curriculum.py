@@ -70,13 +70,15 @@ def test_load_demo_is_refused_under_production_settings(settings):
 
 
 @pytest.mark.django_db
-def test_demo_course_has_three_modules_of_real_lessons(client):
+def test_demo_course_has_the_required_modules_of_real_lessons(client):
     call_command("load_demo")
     course = CoursePage.objects.get()
     modules = list(ModulePage.objects.child_of(course).order_by("path"))
-    assert len(modules) == 3
-    for keyword, module in zip(REQUIRED_MODULES, modules, strict=True):
-        assert keyword in module.title.lower()
+    titles = [module.title.lower() for module in modules]
+    # The required modules come in this order; other modules may sit between them.
+    places = [next(i for i, title in enumerate(titles) if keyword in title) for keyword in REQUIRED_MODULES]
+    assert places == sorted(places)
+    for module in (modules[place] for place in places):
         lessons = LessonPage.objects.child_of(module).live()
         assert lessons.count() >= 3
         for lesson in lessons:
@@ -96,7 +98,9 @@ def test_curriculum_text_is_substantial_and_uses_person_first_language():
                 if block["type"] in {"text", "callout"}
             )
             assert len(teaching.split()) >= 400, lesson["title"]
-            everything = str(lesson)
+            # Sources keep their real titles and publishers (the journal Addictive Behaviors, "Child
+            # Abuse" in a statute's name); every other field of the lesson speaks person-first.
+            everything = str({key: value for key, value in lesson.items() if key != "references"})
             assert not FORBIDDEN.search(everything), (lesson["title"], FORBIDDEN.search(everything).group(0))
 
 

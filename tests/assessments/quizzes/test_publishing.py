@@ -149,7 +149,7 @@ def test_a_passable_quiz_publishes_and_schedules():
 
 def test_the_demo_loader_refuses_a_quiz_that_cannot_be_passed():
     data = copy.deepcopy(load_quizzes()[0])
-    data["mastery"]["promotes-growth"] = 70  # no scored question of this quiz assesses it
+    data.setdefault("mastery", {})["promotes-growth"] = 70  # no scored question of this quiz assesses it
     with pytest.raises(QuizNotPublishable, match='No scored question assesses "Promotes growth and development"'):
         quiz_create_from_data(data)
     assert not Quiz.objects.filter(title=data["title"]).exists()

@@ -1,10 +1,12 @@
 """What learners who do not read score on the demo quizzes, run by `make bench`. Not part of the test suite.
 
-Loads the demo quizzes through the real loader into a throwaway test database (SQLite by default,
-or DATABASE_URL), starts attempts so the real shuffle is used, and scores with assessments.scoring.rules:
+Loads the demo quizzes, and the demo final once its items exist, through the real loader into a throwaway
+test database (SQLite by default, or DATABASE_URL), starts attempts so the real draw and shuffle are used,
+and scores each attempt on the questions it asked with assessments.scoring.rules:
 always the longest option, always the shortest, always option k as written and as shuffled (mean
-over the seeds), and random guessing. tests/assessments/demo/test_quizzes.py asserts the same
-learners fail; the figures go in docs/benchmarks.md.
+over the seeds), and random guessing (each guess on a fresh draw from assessments.scoring.drawing).
+tests/assessments/demo/test_quizzes.py and test_final.py assert the same learners fail; the figures go in
+docs/benchmarks.md.
 """
 
 import os
@@ -26,6 +28,7 @@ RANDOM_RUNS = 2_000
 
 def figures(quiz, learners) -> dict[str, str]:
     from assessments.attempts import services
+    from assessments.scoring import drawing
     from assessments.scoring.rules import ORDER, score, version_from_snapshot
     from assessments.scoring.strategies import length_responses, position_responses, random_responses
 
@@ -34,10 +37,10 @@ def figures(quiz, learners) -> dict[str, str]:
         for seed, learner in zip(SEEDS, learners, strict=True)
     ]
     snapshot = attempts[0].snapshot
-    version = version_from_snapshot(snapshot)
 
-    def percent(responses) -> float:
-        return score(version, responses).percent
+    def percent(responses, keys=None) -> float:
+        # Each attempt is scored on the questions it drew; the length learners on the first attempt's.
+        return score(version_from_snapshot(snapshot, keys or attempts[0].question_keys), responses).percent
 
     kinds = {q["key"]: q["kind"] for q in snapshot["questions"]}
     widest = max(
@@ -52,15 +55,19 @@ def figures(quiz, learners) -> dict[str, str]:
         # As written, put-in-order items are still shuffled, as learners always see them.
         written = [
             percent(
-                position_responses(snapshot, position, {k: v for k, v in a.option_orders.items() if kinds[k] == ORDER})
+                position_responses(snapshot, position, {k: v for k, v in a.option_orders.items() if kinds[k] == ORDER}),
+                a.question_keys,
             )
             for a in attempts
         ]
-        shuffled = [percent(position_responses(snapshot, position, a.option_orders)) for a in attempts]
+        shuffled = [percent(position_responses(snapshot, position, a.option_orders), a.question_keys) for a in attempts]
         row[f"option {position + 1}, as written (mean of {len(SEEDS)} seeds)"] = f"{statistics.mean(written):.0f}%"
         row[f"option {position + 1}, shuffled (mean of {len(SEEDS)} seeds)"] = f"{statistics.mean(shuffled):.0f}%"
     rng = random.Random(2026)
-    results = [score(version, random_responses(snapshot, rng)) for _ in range(RANDOM_RUNS)]
+    results = [
+        score(version_from_snapshot(snapshot, drawing.draw(snapshot, rng)), random_responses(snapshot, rng))
+        for _ in range(RANDOM_RUNS)
+    ]
     row[f"random, mean of {RANDOM_RUNS:,}"] = f"{statistics.mean(r.percent for r in results):.0f}%"
     passes = sum(1 for r in results if r.passed)
     row["random, pass rate"] = f"{passes / RANDOM_RUNS:.2%} ({passes} of {RANDOM_RUNS:,})"
@@ -74,11 +81,12 @@ def main():
     try:
         from django.contrib.auth import get_user_model
 
-        from assessments.demo.quizzes import load_quizzes, quiz_create_from_data
+        from assessments.demo.quizzes import load_final, load_quizzes, quiz_create_from_data
 
         people = get_user_model()
         columns = {}
-        for data in load_quizzes():
+        final = load_final()
+        for data in [*load_quizzes(), *([final] if final["questions"] else [])]:
             quiz, _created = quiz_create_from_data(data)
             learners = [
                 people.objects.create_user(email=f"bot-{data['slug']}-{seed}@example.org", password=None)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from ..quizzes.models import Quiz
+from ..scoring import drawing
 from ..scoring.rules import BRANCHING, MULTIPLE, ORDER, SINGLE
 from ..scoring.statistics import AttemptRecord, ItemResponse, item_statistics, labelled_option_counts, option_labels
 from . import rules
@@ -61,6 +62,20 @@ def _status(quiz: Quiz, attempts: list[Attempt]) -> QuizStatus:
         best=max(submitted, key=lambda a: (a.score or 0, -a.number), default=None),
         allowance=allowance,
     )
+
+
+@dataclass(frozen=True)
+class QuizLength:
+    """How many questions each attempt asks, and about how many minutes it takes (``scoring.drawing``)."""
+
+    questions: int
+    minutes: int
+
+
+def quiz_length(quiz: Quiz) -> QuizLength:
+    """The length of an attempt at the quiz's published version (the quiz row holds it)."""
+    plan = quiz.plan()
+    return QuizLength(questions=drawing.asked_count(plan), minutes=drawing.estimated_minutes(plan))
 
 
 def quiz_status(*, user, quiz: Quiz) -> QuizStatus:
@@ -125,6 +140,7 @@ class LearnerQuestion:
     earned: float | None = None
     possible: float | None = None
     correct_order: list[str] = field(default_factory=list)  # put in order, when revealed
+    ending_cap: float | None = None  # branching, when revealed: the cap of the capped ending the path reached
 
 
 def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bool = False) -> LearnerQuestion:
@@ -183,6 +199,8 @@ def learner_question(*, attempt: Attempt, number: int, answer=None, answered: bo
             if step_feedback:
                 made["feedback"] = choice["feedback"]
             question.path.append(made)
+        if question.reveal and path.ended and path.followed:
+            question.ending_cap = path.followed[-1][1].ending_cap
         if not path.ended and not attempt.is_submitted:
             step = steps[path.current]
             question.step = {

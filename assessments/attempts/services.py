@@ -21,6 +21,7 @@ from cms.refusals import Conflict, InvalidInput, NotFound
 
 from ..quizzes.freezing import quiz_snapshot
 from ..quizzes.models import Quiz
+from ..scoring import drawing
 from ..scoring.rules import ORDER, score, version_from_snapshot
 from . import rules
 from .models import Attempt, Response
@@ -49,12 +50,10 @@ class StartResult:
     created: bool
 
 
-def _draw(snapshot: dict, rng: random.Random) -> tuple[list[str], dict[str, list[str]]]:
-    """The questions this attempt asks, in its order, and each question's option order."""
-    keys = [q["key"] for q in snapshot["questions"]]
-    if snapshot["draw_count"] and snapshot["draw_count"] < len(keys):
-        drawn = set(rng.sample(keys, snapshot["draw_count"]))
-        keys = [key for key in keys if key in drawn]
+def attempt_draw(snapshot: dict, rng: random.Random) -> tuple[list[str], dict[str, list[str]]]:
+    """The questions an attempt asks, in its order, and each question's option order (``scoring.drawing``
+    decides which questions). ``attempt_start`` stores them; tests and benchmarks call it to try many draws."""
+    keys = drawing.draw(snapshot, rng)
     if snapshot["shuffle_questions"]:
         rng.shuffle(keys)
     option_orders = {}
@@ -109,7 +108,7 @@ def _start_locked(*, user, quiz: Quiz, rng: random.Random | None) -> StartResult
         raise AttemptRefused(refusal, retry_at=None if allowance.exhausted else allowance.ready_at)
 
     snapshot = quiz_snapshot(published, revision_id=quiz.live_revision_id)
-    keys, option_orders = _draw(snapshot, rng or random.SystemRandom())
+    keys, option_orders = attempt_draw(snapshot, rng or random.SystemRandom())
     deadline = None
     if snapshot["time_limit_minutes"]:
         deadline = timezone.now() + timedelta(minutes=snapshot["time_limit_minutes"])

@@ -25,7 +25,8 @@ def _back_link(request) -> str | None:
 def quiz_detail(request, quiz_id: int):
     quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
     status = selectors.quiz_status(user=request.user, quiz=quiz)
-    return render(request, "assessments/quiz_detail.html", {"status": status, "back": _back_link(request)})
+    context = {"status": status, "length": selectors.quiz_length(quiz), "back": _back_link(request)}
+    return render(request, "assessments/quiz_detail.html", context)
 
 
 @login_required

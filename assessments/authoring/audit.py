@@ -49,6 +49,7 @@ def grading_facts(quiz) -> dict:
         "pass_mark": snapshot["pass_mark"],
         "mastery": dict(sorted(snapshot["mastery"].items())),
         "draw_count": snapshot["draw_count"],
+        "draw_per_competency": snapshot["draw_per_competency"],
         "questions": {q["title"]: _question_key(q) for q in snapshot["questions"] if q["kind"] != "reflection"},
     }
 
@@ -76,8 +77,9 @@ def _quiz_published(sender, instance, revision, **kwargs):
         for title in {*old["questions"], *new["questions"]}
         if old["questions"].get(title) != new["questions"].get(title)
     )
-    before = {k: old[k] for k in ("pass_mark", "mastery", "draw_count")}
-    after = {k: new[k] for k in ("pass_mark", "mastery", "draw_count")}
+    facts = ("pass_mark", "mastery", "draw_count", "draw_per_competency")
+    before = {k: old[k] for k in facts}
+    after = {k: new[k] for k in facts}
     if before == after and not changed_questions:
         return
     if changed_questions:

@@ -17,7 +17,7 @@ class QuizForm(WagtailAdminModelForm):
     def is_valid(self):
         # The thresholds formset is validated after the form's own clean(), so the cross-check
         # between questions and thresholds runs once both are clean.
-        return super().is_valid() and self._thresholds_are_assessed()
+        return super().is_valid() and self._thresholds_are_assessed() and self._thresholds_are_fair()
 
     def _thresholds_are_assessed(self) -> bool:
         questions = self.cleaned_data.get("questions") or []
@@ -35,6 +35,15 @@ class QuizForm(WagtailAdminModelForm):
             ok = False
         return ok
 
+    def _thresholds_are_fair(self) -> bool:
+        """Each threshold rests on at least three questions in every attempt (``Quiz.mastery_refusals``)."""
+        forms = self._threshold_forms()
+        refusals = self.instance.mastery_refusals([form.cleaned_data["competency"] for form in forms])
+        for form in forms:
+            if message := refusals.get(form.cleaned_data["competency"].code):
+                form.add_error("competency", message)
+        return not refusals
+
     def _threshold_forms(self) -> list:
         return [
             form
@@ -44,7 +53,12 @@ class QuizForm(WagtailAdminModelForm):
 
     def publish_problems(self) -> list[PublishProblem]:
         """Apply the publish rule to the version in this valid form, showing its problems as field errors."""
-        candidate = Quiz(questions=self.instance.questions, pass_mark=self.instance.pass_mark)
+        candidate = Quiz(
+            questions=self.instance.questions,
+            pass_mark=self.instance.pass_mark,
+            draw_count=self.instance.draw_count,
+            draw_per_competency=self.instance.draw_per_competency,
+        )
         # A fresh quiz, so the form's own instance and its thresholds stay as the form will save them.
         candidate.mastery_thresholds = [
             MasteryThreshold(competency=form.cleaned_data["competency"], threshold=form.cleaned_data["threshold"])

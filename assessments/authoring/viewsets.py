@@ -139,7 +139,7 @@ class QuizViewSet(SnippetViewSet):
                         [
                             FieldPanel("feedback_timing"),
                             FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
-                            FieldPanel("draw_count"),
+                            FieldRowPanel([FieldPanel("draw_count"), FieldPanel("draw_per_competency")]),
                         ],
                         heading=_("Delivery"),
                     ),

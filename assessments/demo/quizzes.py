@@ -1,6 +1,7 @@
-"""Turn the demo quizzes (one file per module quiz in ``quizzes/``) into published Quiz snippets.
+"""Turn the demo quizzes (one file per module quiz in ``quizzes/``) and the demo final into published Quiz snippets.
 
-Plain text in the YAML is escaped and wrapped in paragraphs before it becomes rich text.
+The final's settings are in ``final.yaml``; its questions are every ``questions:`` list in ``final/*.yaml``,
+in file-name order. Plain text in the YAML is escaped and wrapped in paragraphs before it becomes rich text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from ..competencies.models import Competency
 from ..quizzes.models import MasteryThreshold, Quiz
 
 QUIZZES_DIR = Path(__file__).with_name("quizzes")
+FINAL_FILE = Path(__file__).with_name("final.yaml")
+FINAL_DIR = Path(__file__).with_name("final")
 
 
 def _html(text: str | None) -> str:
@@ -69,6 +72,7 @@ def _question(data: dict, competencies: dict[str, Competency]) -> dict:
                                 "text": choice["text"],
                                 "feedback": choice.get("feedback", ""),
                                 "next_step": choice.get("next") or "",
+                                "ending_cap": choice.get("ending_cap"),
                                 "credits": [
                                     _item({"competency": competencies[code].pk, "credit": credit})
                                     for code, credit in (choice.get("credits") or {}).items()
@@ -95,6 +99,20 @@ def load_quizzes(folder: Path = QUIZZES_DIR) -> list[dict]:
     return quizzes
 
 
+def load_final(settings_file: Path = FINAL_FILE, folder: Path = FINAL_DIR) -> dict:
+    """The demo final: its settings, and the questions of every file in ``folder`` in file-name order.
+
+    Its ``questions`` are empty until items are written; the final cannot be published without them.
+    """
+    with settings_file.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)["quiz"]
+    questions = []
+    for path in sorted(folder.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            questions.extend((yaml.safe_load(handle) or {}).get("questions") or [])
+    return {**data, "questions": questions}
+
+
 @transaction.atomic
 def quiz_create_from_data(data: dict) -> tuple[Quiz, bool]:
     """Create and publish the quiz described by ``data`` unless one with its title exists."""
@@ -111,6 +129,9 @@ def quiz_create_from_data(data: dict) -> tuple[Quiz, bool]:
         feedback_timing=data.get("feedback_timing", "immediate"),
         shuffle_questions=data.get("shuffle_questions", False),
         shuffle_options=data.get("shuffle_options", True),
+        draw_count=data.get("draw_count"),
+        draw_per_competency=data.get("draw_per_competency"),
+        time_limit_minutes=data.get("time_limit_minutes"),
         questions=[_question(q, competencies) for q in data["questions"]],
         live=False,
     )

@@ -163,6 +163,16 @@ class ChoiceBlock(blocks.StructBlock):
         max_length=60, required=False, help_text=_("The name of the step this leads to. Leave empty to end here.")
     )
     credits = blocks.ListBlock(CreditBlock(), required=False, default=[])
+    ending_cap = blocks.IntegerBlock(
+        label=_("Most this ending can earn (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "Only for a choice that ends the scenario badly: the whole scenario then earns at most this share, "
+            "whatever came before. Leave empty for no cap."
+        ),
+    )
 
 
 class StepBlock(blocks.StructBlock):
@@ -225,6 +235,7 @@ def scenario_from_value(value) -> Scenario:
                 if credit["competency"] is not None:
                     code = credit["competency"].code
                     credits[code] = credits.get(code, 0) + credit["credit"]
-            choices.append(Choice(item.id, credits, item.value["next_step"] or None, item.value["text"]))
+            cap = item.value.get("ending_cap")
+            choices.append(Choice(item.id, credits, item.value["next_step"] or None, item.value["text"], cap))
         steps.append(Step(step["name"], tuple(choices)))
     return Scenario(start=value["start_step"], steps=tuple(steps))

@@ -79,6 +79,7 @@ def _question_snapshot(child) -> dict:
                         "feedback": item.value["feedback"],
                         "next": choice.next,
                         "credits": dict(choice.credits),
+                        "ending_cap": choice.ending_cap,
                     }
                     for choice, item in zip(frozen.choices, step.value["choices"].bound_blocks, strict=True)
                 ],
@@ -113,6 +114,7 @@ def quiz_snapshot(quiz, *, revision_id: int | None = None) -> dict:
         "shuffle_questions": quiz.shuffle_questions,
         "shuffle_options": quiz.shuffle_options,
         "draw_count": quiz.draw_count,
+        "draw_per_competency": quiz.draw_per_competency,
         "time_limit_minutes": quiz.time_limit_minutes,
         "competencies": names,
         "questions": questions,

@@ -13,7 +13,8 @@ from wagtail.models import DraftStateMixin, LockableMixin, Orderable, Previewabl
 from wagtail.search import index
 
 from ..competencies.models import Competency
-from .blocks import QuizQuestionsBlock
+from ..scoring import drawing
+from .blocks import QuizQuestionsBlock, scenario_from_value
 from .publishing import quiz_publish_check
 
 
@@ -51,6 +52,17 @@ class Quiz(DraftStateMixin, RevisionMixin, LockableMixin, PreviewableMixin, inde
         validators=[MinValueValidator(1)],
         help_text=_("Draw this many questions at random from the pool below. Leave empty to ask them all."),
     )
+    draw_per_competency = models.PositiveSmallIntegerField(
+        _("questions drawn per competency"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Draw this many questions at random from each competency's pool: the questions whose first "
+            "competency it is. Questions with no competency, and reflections, are asked every time. "
+            "Leave empty to ask them all."
+        ),
+    )
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
@@ -75,16 +87,65 @@ class Quiz(DraftStateMixin, RevisionMixin, LockableMixin, PreviewableMixin, inde
     def get_preview_template(self, request, mode_name):
         return "assessments/quiz_preview.html"
 
+    def plan(self) -> dict:
+        """What decides which questions an attempt asks (see ``scoring.drawing``), without freezing the quiz."""
+        return {
+            "draw_count": self.draw_count,
+            "draw_per_competency": self.draw_per_competency,
+            "questions": [
+                {
+                    "key": child.id or str(index),
+                    "kind": child.block_type,
+                    "competencies": [c.code for c in child.value["competencies"] if c is not None],
+                    "steps": [
+                        {"choices": [{"credits": dict(choice.credits)} for choice in step.choices]}
+                        for step in (scenario_from_value(child.value).steps if child.block_type == "branching" else ())
+                    ],
+                }
+                for index, child in enumerate(self.questions)
+            ],
+        }
+
+    def mastery_refusals(self, competencies) -> dict[str, str]:
+        """Why a mastery bar on each of ``competencies`` would be unfair on this version (``drawing.mastery_shortfalls``),
+        by code. A competency no question assesses at all is left to the plainer refusals of the editor and the
+        publish rule."""
+        plan = self.plan()
+        refusals = {}
+        for competency in competencies:
+            code = competency.code
+            assessed = any(drawing.scores_competency(question, code) for question in plan["questions"])
+            short = drawing.mastery_shortfalls(plan, [code])
+            if assessed and short:
+                refusals[code] = drawing.mastery_shortfall_message(competency.name, short[code])
+        return refusals
+
     def clean(self):
         super().clean()
         scored = [q for q in self.questions if q.block_type != "reflection"]
         errors = {}
         if not scored:
             errors["questions"] = _("Add at least one scored question (not only reflections).")
-        if self.draw_count and self.draw_count > len(self.questions):
+        if self.draw_count and self.draw_per_competency:
+            errors["draw_per_competency"] = _(
+                "Draw either a number of questions from the whole pool or a number per competency, not both."
+            )
+        elif self.draw_count and self.draw_count > len(self.questions):
             errors["draw_count"] = _(
                 "The pool has only %(count)s questions, so %(draw)s cannot be drawn. Add questions or draw fewer."
             ) % {"count": len(self.questions), "draw": self.draw_count}
+        elif self.draw_per_competency:
+            plan = self.plan()
+            if short := drawing.pool_shortfalls(plan):
+                names = _competency_names(short)
+                errors["draw_per_competency"] = [
+                    _(
+                        '"%(name)s" has only %(count)s question(s) as its first competency, so %(draw)s cannot be '
+                        "drawn from it. Add questions or draw fewer."
+                    )
+                    % {"name": names[code], "count": count, "draw": self.draw_per_competency}
+                    for code, count in sorted(short.items())
+                ]
         if errors:
             raise ValidationError(errors)
 
@@ -98,6 +159,11 @@ class Quiz(DraftStateMixin, RevisionMixin, LockableMixin, PreviewableMixin, inde
 
     def assessed_competency_ids(self) -> set[int]:
         return {c.pk for q in self.questions for c in q.value["competencies"] if c is not None}
+
+
+def _competency_names(codes) -> dict[str, str]:
+    found = dict(Competency.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    return {code: found.get(code, code) for code in codes}
 
 
 class MasteryThreshold(Orderable):
@@ -116,3 +182,14 @@ class MasteryThreshold(Orderable):
 
     def __str__(self):
         return f"{self.competency}: {self.threshold}%"
+
+    def clean(self):
+        """Refuse a bar that some attempt would judge on fewer than three questions (``drawing.mastery_shortfalls``).
+
+        The editor's form applies the same rule to its threshold rows (``QuizForm``), where ``quiz`` is not set yet.
+        """
+        super().clean()
+        if self.competency_id is None or getattr(self, "quiz", None) is None:
+            return
+        if message := self.quiz.mastery_refusals([self.competency]).get(self.competency.code):
+            raise ValidationError({"competency": message})

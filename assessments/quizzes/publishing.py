@@ -6,9 +6,13 @@ published when
 - a scored question cannot earn credit: a single best response with no option above 0%, a
   select-all question with no correct option, a branching scenario that cannot be taken or
   whose every path earns nothing (a put-in-order question always can);
-- the best possible score, every question answered as well as it can be, is below the pass mark;
+- a draw per competency is larger than a competency's pool;
+- the best possible score, every question answered as well as it can be, is below the pass mark
+  (when questions are drawn, on the draw whose best answers earn least);
 - a mastery threshold cannot be met: no scored question assesses its competency, or the best
-  possible score in that competency is below the threshold.
+  possible score in that competency is below the threshold;
+- a mastery threshold is unfair: some attempt would judge its competency on fewer than three
+  questions (``scoring.drawing.mastery_shortfalls``, the one rule the editor also applies).
 
 ``quiz_publish_problems`` decides it, and every way of publishing calls it: ``Quiz.publish``
 refuses with ``QuizNotPublishable`` (so every revision published in code, the demo loader and
@@ -25,9 +29,19 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 
+from ..scoring import drawing
 from ..scoring.branching import scenario_problems
 from ..scoring.cues import CueReport, quiz_cues
-from ..scoring.rules import BRANCHING, MULTIPLE, SCORED_KINDS, SINGLE, best_response, score, version_from_snapshot
+from ..scoring.rules import (
+    BRANCHING,
+    MULTIPLE,
+    SCORED_KINDS,
+    SINGLE,
+    best_response,
+    question_fraction,
+    score,
+    version_from_snapshot,
+)
 from .freezing import quiz_snapshot
 
 
@@ -35,7 +49,7 @@ from .freezing import quiz_snapshot
 class PublishProblem:
     """One reason a quiz version cannot be published, with the field a form shows it on."""
 
-    field: str  # the Quiz field: "questions", "pass_mark" or "mastery_thresholds"
+    field: str  # the Quiz field: "questions", "pass_mark", "draw_per_competency" or "mastery_thresholds"
     message: str
     question: int | None = None  # the question's position in the quiz, from 0
     competency: str | None = None  # the threshold's competency code
@@ -76,7 +90,26 @@ def publish_problems(snapshot: Mapping) -> list[PublishProblem]:
         # A scenario that cannot be taken cannot be scored either; its problems say what to fix first.
         return problems
 
-    best = score(version, {q.key: best_response(q) for q in questions if q.kind in SCORED_KINDS})
+    plan = {
+        **snapshot,
+        "questions": [{**data, "key": q.key} for q, data in zip(questions, snapshot["questions"], strict=True)],
+    }
+    names = snapshot["competencies"]
+    for code, count in sorted(drawing.pool_shortfalls(plan).items()):
+        problems.append(
+            PublishProblem(
+                "draw_per_competency",
+                f'"{names.get(code, code)}" has only {count} question(s) as its first competency, so '
+                f"{snapshot['draw_per_competency']} cannot be drawn from it. Add questions or draw fewer.",
+            )
+        )
+    best_answers = {q.key: best_response(q) for q in questions if q.kind in SCORED_KINDS}
+    assessed = score(version, best_answers).competencies
+    # With a draw, the attempt that could score least is the one drawing the questions whose best answers earn least.
+    fractions = {q.key: question_fraction(q, best_answers[q.key]) if q.key in best_answers else 1.0 for q in questions}
+    worst = set(drawing.extreme_draw(plan, fractions.__getitem__, lowest=True))
+    version = replace(version, questions=tuple(q for q in questions if q.key in worst))
+    best = score(version, best_answers)
     if best.percent < version.pass_mark:
         problems.append(
             PublishProblem(
@@ -85,20 +118,22 @@ def publish_problems(snapshot: Mapping) -> list[PublishProblem]:
                 "so no one could pass.",
             )
         )
-    names = snapshot["competencies"]
+    short = drawing.mastery_shortfalls(plan, version.mastery)
     for code, threshold in version.mastery.items():
         name = names.get(code, code)
         reached = best.competencies.get(code)
-        if reached is None:
+        if code not in assessed:
             message = (
                 f'No scored question assesses "{name}", so its mastery threshold of {threshold}% could never be met. '
                 "Tag a question with it, or remove the threshold."
             )
-        elif reached.percent < threshold:
+        elif reached is not None and reached.percent < threshold:
             message = (
                 f'The best possible score in "{name}" is {reached.percent:.0f}%, below its mastery threshold '
                 f"of {threshold}%."
             )
+        elif code in short:
+            message = drawing.mastery_shortfall_message(name, short[code])
         else:
             continue
         problems.append(PublishProblem("mastery_thresholds", message, competency=code))

@@ -3,6 +3,10 @@
 A scenario is a set of steps. Each step offers choices; each choice earns credit per
 competency and either leads to another step or ends the scenario. A valid scenario is a
 directed acyclic graph in which every step is reachable from the start and every path ends.
+
+A choice that ends the scenario badly may carry an ``ending_cap``: the most, in percent, a path
+ending with it can earn, whatever came before (``rules.score`` applies it). Only a choice that ends
+the scenario may carry one, and the best path may not end capped.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ class Choice:
     credits: Mapping[str, float] = field(default_factory=dict)  # competency code -> credit (>= 0)
     next: str | None = None  # the step it leads to; None ends the scenario
     text: str = ""  # what the trainer wrote, which problems quote
+    ending_cap: float | None = None  # percent: the most a path ending with this choice can earn
 
     @property
     def total(self) -> float:
@@ -101,6 +106,14 @@ def scenario_problems(scenario: Scenario) -> list[str]:
                 )
             if any(credit < 0 for credit in choice.credits.values()):
                 problems.append(f'Step "{step.key}": {choice_name} has negative credit.')
+            if choice.ending_cap is not None:
+                if choice.next is not None:
+                    problems.append(
+                        f'Step "{step.key}": {choice_name} leads on to step "{choice.next}", so it cannot cap '
+                        "what the ending earns. Cap only a choice that ends the scenario."
+                    )
+                elif not 0 <= choice.ending_cap <= 100:
+                    problems.append(f'Step "{step.key}": {choice_name} caps its ending outside 0 to 100%.')
     if problems:
         return problems
 
@@ -118,6 +131,15 @@ def scenario_problems(scenario: Scenario) -> list[str]:
                 problems.append(
                     f'Every path from step "{key}" goes on forever; give it a choice that ends the scenario.'
                 )
+    if not problems:
+        cap = ending_cap(scenario, scenario.best_path())
+        if cap is not None:
+            step_key, choice = trace(scenario, scenario.best_path()).followed[-1]
+            position = steps[step_key].choices.index(choice) + 1
+            problems.append(
+                f'The best path ends at step "{step_key}" with {_choice_name(choice, position)}, which caps the ending at '
+                f"{cap:g}%, so no one could earn full marks. Cap only endings that go badly."
+            )
     return problems
 
 
@@ -194,6 +216,14 @@ def trace(scenario: Scenario, choice_keys: Iterable[str]) -> Trace:
         followed.append((current, choice))
         current = choice.next
     return Trace(tuple(followed), current)
+
+
+def ending_cap(scenario: Scenario, choice_keys: Iterable[str]) -> float | None:
+    """The cap (percent) of the ending a learner's path reached, or None: not ended, or ended uncapped."""
+    path = trace(scenario, choice_keys)
+    if not path.ended or not path.followed:
+        return None
+    return path.followed[-1][1].ending_cap
 
 
 def walk(scenario: Scenario, choice_keys: Iterable[str]) -> tuple[dict[str, float], bool]:

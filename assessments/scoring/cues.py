@@ -18,7 +18,9 @@ The quiz is warned about, in plain words for trainers, when:
   from ``MIN_CHOICE_POINTS`` choice points on: below that they say more about chance than about
   the writing;
 - a learner who always picks the longest or always the shortest option would pass
-  (``surface_results`` scores them with ``assessments.scoring.rules``);
+  (``surface_results`` scores them with ``assessments.scoring.rules``; when the quiz draws its
+  questions, on ``SURFACE_DRAWS`` fixed draws from ``assessments.scoring.drawing``, warning when
+  any of them passes);
 - an option says "all of the above", "none of the above" or the like;
 - in a select-all question the correct options are, on average, more than ``LENGTH_GAP`` times
   as long as the others, or less than 1 / ``LENGTH_GAP`` times;
@@ -41,6 +43,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import unescape
 
+from . import drawing
 from .branching import Scenario, scenario_problems
 from .rules import BRANCHING, MULTIPLE, ORDER, SINGLE, order_fraction, score, version_from_snapshot
 from .strategies import LONGEST, SHORTEST, length_responses, text_length
@@ -51,6 +54,7 @@ MIN_CHOICE_POINTS = 3
 LENGTH_GAP = 1.25
 ORDER_BY_LENGTH_LIMIT = 0.8
 LENGTH_SPREAD = 2.0
+SURFACE_DRAWS = 50
 
 CATCH_ALL = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them|those|the options|the answers)\b", re.I)
 WORD = re.compile(r"[a-z][a-z']*")
@@ -88,8 +92,10 @@ class SurfaceResult:
     """What a learner who answers by surface alone would score."""
 
     strategy: str
-    percent: float
-    passed: bool
+    percent: float  # with a draw, the mean over the draws
+    passed: bool  # with a draw, on at least one of them
+    draws: int = 1
+    passes: int = 0
 
 
 @dataclass(frozen=True)
@@ -238,13 +244,29 @@ def _question_notes(question: Mapping, points: list[ChoicePoint]) -> list[tuple[
 
 
 def surface_results(snapshot: Mapping) -> tuple[SurfaceResult, ...]:
-    """What always picking the longest, and always the shortest, option scores, mastery thresholds included."""
-    version = version_from_snapshot(snapshot)
+    """What always picking the longest, and always the shortest, option scores, mastery thresholds included.
+
+    A quiz that draws its questions is scored on ``SURFACE_DRAWS`` fixed draws: the mean, and how many pass.
+    """
+    draws = drawing.sample_draws(snapshot, SURFACE_DRAWS)
+    versions = [version_from_snapshot(snapshot, keys) for keys in draws]
     results = []
     for strategy in (LONGEST, SHORTEST):
-        result = score(version, length_responses(snapshot, longest=strategy == LONGEST))
-        results.append(SurfaceResult(strategy, result.percent, result.passed))
+        responses = length_responses(snapshot, longest=strategy == LONGEST)
+        scored = [score(version, responses) for version in versions]
+        passes = sum(1 for result in scored if result.passed)
+        mean = math.fsum(result.percent for result in scored) / len(scored)
+        results.append(SurfaceResult(strategy, mean, passes > 0, len(scored), passes))
     return tuple(results)
+
+
+def _surface_warning(result: SurfaceResult) -> str:
+    if result.draws == 1:
+        return f"Learners who always pick the {result.strategy} option would score {result.percent:.0f}% and pass."
+    return (
+        f"Learners who always pick the {result.strategy} option would score {result.percent:.0f}% on average "
+        f"and pass on {result.passes} of {result.draws} draws of questions."
+    )
 
 
 def _choice_point_warnings(report: CueReport, *, shuffled: bool) -> list[str]:
@@ -290,11 +312,7 @@ def quiz_cues(snapshot: Mapping) -> CueReport:
     notes = {key: tuple(text for text, _giveaway in found) for key, found in flagged.items()}
     report = CueReport(tuple(points), notes, surface_results(snapshot), ())
     warnings = _choice_point_warnings(report, shuffled=snapshot.get("shuffle_options", True))
-    warnings += [
-        f"Learners who always pick the {result.strategy} option would score {result.percent:.0f}% and pass."
-        for result in report.surface
-        if result.passed
-    ]
+    warnings += [_surface_warning(result) for result in report.surface if result.passed]
     # Giveaways inside one question are worth a warning on their own.
     warnings += [
         f'"{question["title"]}": {text}'

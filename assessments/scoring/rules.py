@@ -10,13 +10,14 @@ Each scored question is worth ``points`` and earns a fraction of them (0 to 1):
   picks earn, wrong picks cost) kept between 0 and 1; all-or-nothing, 1 only for exactly the
   options with positive credit;
 - put in order: the share of item pairs the learner put in the right relative order;
-- branching scenario: the credit the learner's path earned over the best path's total;
+- branching scenario: the credit the learner's path earned over the best path's total, at most
+  the ending's cap when the path ended with a capped choice;
 - reflection: not scored (kept as evidence).
 
 Per competency, a question contributes its points times its fraction to each competency it
 is tagged with; a branching scenario contributes, per competency the best path earns credit
-in, what the learner's path earned over what the best path earned (capped at full marks). A quiz is passed when the overall score reaches the
-pass mark and every assessed competency with a mastery threshold reaches its threshold.
+in, what the learner's path earned over what the best path earned (capped at full marks, and
+at the ending's cap). A quiz is passed when the overall score reaches the pass mark and every assessed competency with a mastery threshold reaches its threshold.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .branching import Choice, Scenario, Step, walk
+from .branching import Choice, Scenario, Step, ending_cap, walk
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -96,6 +97,12 @@ def _clamp(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
+def _capped(question: Question, response, fraction: float) -> float:
+    """A scenario's fraction (overall or in one competency), held at its ending's cap when the path ended capped."""
+    cap = ending_cap(question.scenario, response or ())
+    return fraction if cap is None else min(fraction, cap / 100)
+
+
 def question_fraction(question: Question, response) -> float:
     """The share of a question's points a response earns, from 0 to 1. A missing response earns 0."""
     if response is None or question.kind == REFLECTION:
@@ -113,7 +120,7 @@ def question_fraction(question: Question, response) -> float:
     if question.kind == BRANCHING:
         earned, _ended = walk(question.scenario, response)
         best = question.scenario.best_total
-        return _clamp(math.fsum(earned.values()) / best) if best else 0.0
+        return _capped(question, response, _clamp(math.fsum(earned.values()) / best) if best else 0.0)
     raise ValueError(f"Unknown question kind {question.kind!r}")
 
 
@@ -157,7 +164,8 @@ def score(quiz: QuizVersion, responses: Mapping[str, object]) -> Result:
             path, _ended = walk(question.scenario, response or ())
             for code, most in question.scenario.best_path_credits.items():
                 if most > 0:
-                    credit(code, question.points * _clamp(path.get(code, 0.0) / most), question.points)
+                    share = _capped(question, response, _clamp(path.get(code, 0.0) / most))
+                    credit(code, question.points * share, question.points)
                     tagged_only.discard(code)
         for code in tagged_only:
             credit(code, fraction * question.points, question.points)
@@ -187,7 +195,10 @@ def best_response(question: Question):
 def snapshot_scenario(question: Mapping) -> Scenario:
     """The graph of a branching question's snapshot, for scoring and for walking a learner's path."""
     steps = tuple(
-        Step(s["name"], tuple(Choice(c["key"], c["credits"], c["next"], c["text"]) for c in s["choices"]))
+        Step(
+            s["name"],
+            tuple(Choice(c["key"], c["credits"], c["next"], c["text"], c.get("ending_cap")) for c in s["choices"]),
+        )
         for s in question["steps"]
     )
     return Scenario(question["start"], steps)

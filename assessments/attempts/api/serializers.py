@@ -62,6 +62,11 @@ class QuestionSerializer(serializers.Serializer):
     answered = serializers.BooleanField()
     locked = serializers.BooleanField()
     rationale = serializers.CharField(help_text="HTML, only once the answer may be shown.")
+    ending_cap = serializers.FloatField(
+        allow_null=True,
+        help_text="Branching, once the answer may be shown: the most (percent) the ending reached lets the "
+        "scenario earn, or null when the ending is not capped.",
+    )
 
 
 class AttemptSerializer(serializers.Serializer):

@@ -176,7 +176,8 @@ def admin_quiz_form(competency, threshold_competency, *, credit="100"):
         {
             "title": "Boundaries check",
             "intro": rich_text(""),
-            "questions": streamfield([("single", single)]),
+            # Three questions: a mastery bar needs at least three in every attempt.
+            "questions": streamfield([("single", single)] * 3),
             "pass_mark": "80",
             "cooldown_minutes": "0",
             "feedback_timing": "immediate",

@@ -32,7 +32,7 @@ def edit_url(quiz):
 
 
 def test_a_quiz_that_can_be_passed_has_no_problem():
-    assert publish_problems(snapshot(balanced("a", 0), balanced("b", 1), mastery={"talk": 100})) == []
+    assert publish_problems(snapshot(balanced("a", 0), balanced("b", 1), balanced("c", 2), mastery={"talk": 100})) == []
 
 
 def test_questions_that_cannot_earn_credit_are_named_by_position_and_title():
@@ -149,7 +149,7 @@ def test_a_passable_quiz_publishes_and_schedules():
 
 def test_the_demo_loader_refuses_a_quiz_that_cannot_be_passed():
     data = copy.deepcopy(load_quizzes()[0])
-    data["mastery"]["promotes-growth"] = 70  # no scored question of this quiz assesses it
+    data.setdefault("mastery", {})["promotes-growth"] = 70  # no scored question of this quiz assesses it
     with pytest.raises(QuizNotPublishable, match='No scored question assesses "Promotes growth and development"'):
         quiz_create_from_data(data)
     assert not Quiz.objects.filter(title=data["title"]).exists()

@@ -4,7 +4,7 @@ best-path totals are right."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.scoring.branching import Choice, Scenario, Step, scenario_problems, walk
+from assessments.scoring.branching import Choice, Scenario, Step, ending_cap, scenario_problems, walk
 
 
 def scenario(start, *steps):
@@ -124,3 +124,53 @@ def test_best_totals_match_brute_force_on_random_valid_graphs(sc):
     earned, ended = walk(sc, sc.best_path())
     assert ended and sum(earned.values()) == sc.best_total
     assert earned == sc.best_path_credits
+
+
+# Endings that end badly: a cap on what the scenario can earn
+
+
+def test_a_cap_on_a_choice_that_does_not_end_the_scenario_is_refused():
+    bad = scenario(
+        "text",
+        (
+            "text",
+            [Choice("call", {"talk": 2}, "visit", "Call her back", ending_cap=25), Choice("stop", {}, None, "Stop")],
+        ),
+        ("visit", [Choice("warm", {"talk": 1}, None, "Go with her")]),
+    )
+    assert scenario_problems(bad) == [
+        'Step "text": choice "Call her back" leads on to step "visit", so it cannot cap what the ending earns. '
+        "Cap only a choice that ends the scenario."
+    ]
+
+
+def test_a_best_path_that_ends_capped_is_refused():
+    bad = scenario(
+        "text",
+        (
+            "text",
+            [Choice("call", {"talk": 2}, None, "Call CPS", ending_cap=25), Choice("stop", {"talk": 1}, None, "Wait")],
+        ),
+    )
+    assert scenario_problems(bad) == [
+        'The best path ends at step "text" with choice "Call CPS", which caps the ending at 25%, so no one could '
+        "earn full marks. Cap only endings that go badly."
+    ]
+
+
+def test_a_cap_outside_0_to_100_is_refused():
+    bad = scenario("a", ("a", [Choice("x", {"talk": 1}, None, "Go"), Choice("y", {}, None, "Leave", ending_cap=120)]))
+    assert scenario_problems(bad) == ['Step "a": choice "Leave" caps its ending outside 0 to 100%.']
+
+
+def test_the_ending_cap_is_that_of_the_ending_reached():
+    capped = scenario(
+        "text",
+        ("text", [Choice("call", {"talk": 2}, "visit"), Choice("stop", {}, None, ending_cap=10)]),
+        ("visit", [Choice("warm", {"talk": 3}, None), Choice("cold", {"talk": 2}, None, ending_cap=25)]),
+    )
+    assert scenario_problems(capped) == []
+    assert ending_cap(capped, ["call", "cold"]) == 25
+    assert ending_cap(capped, ["call", "warm"]) is None
+    assert ending_cap(capped, ["call"]) is None  # not ended yet
+    assert ending_cap(capped, ["stop"]) == 10

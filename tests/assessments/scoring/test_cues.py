@@ -2,7 +2,7 @@
 
 import random
 
-from assessments.scoring.cues import MIN_CHOICE_POINTS, choice_points, quiz_cues
+from assessments.scoring.cues import MIN_CHOICE_POINTS, choice_points, quiz_cues, surface_results
 from assessments.scoring.rules import score, version_from_snapshot
 from assessments.scoring.strategies import length_responses, position_responses, random_responses, text_length
 from tests.assessments.snapshots import EQUAL, balanced, branching, keyed_longest, multiple, order, single, snapshot
@@ -202,3 +202,18 @@ def test_random_learners_give_valid_answers_and_repeat_with_the_same_seed():
     assert first[0]["q"] in {o["key"] for o in quiz["questions"][0]["options"]}
     assert sorted(first[0]["o"]) == ["o-0", "o-1", "o-2"]
     assert set(first[0]["m"]) <= {"m-0", "m-1"}
+
+
+def test_a_drawn_quiz_is_judged_over_fixed_draws():
+    # The longest option is best in every item of the talk pool and in none of the links pool: drawing one
+    # item from each, a learner who picks it scores 50% on every draw.
+    talk = [keyed_longest(f"t{n}") for n in range(3)]
+    links = [{**balanced(f"l{n}", n), "competencies": ["links"]} for n in range(3)]
+    drawn = {**snapshot(*talk, *links, pass_mark=50), "draw_per_competency": 1}
+    longest = next(result for result in surface_results(drawn) if result.strategy == "longest")
+    assert (longest.draws, longest.passes, longest.percent) == (50, 50, 50)
+    assert "Learners who always pick the longest option would score 50% on average and pass on 50 of 50 draws" in (
+        " ".join(quiz_cues(drawn).warnings)
+    )
+    strict = {**drawn, "pass_mark": 80}
+    assert not any(result.passed for result in surface_results(strict))

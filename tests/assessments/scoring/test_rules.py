@@ -234,3 +234,46 @@ def test_shuffling_questions_and_options_does_not_change_the_score(attempt, rnd:
     rnd.shuffle(shuffled_questions)
     shuffled = QuizVersion(tuple(shuffled_questions), quiz.pass_mark, quiz.mastery)
     assert score(shuffled, responses) == score(quiz, responses)
+
+
+# A capped ending holds the scenario, and each competency's share from it, at the cap.
+
+CAPPED = Question(
+    "capped",
+    BRANCHING,
+    points=2,
+    competencies=("helps-manage-crises",),
+    scenario=Scenario(
+        "text",
+        (
+            Step("text", (Choice("stay", {"helps-manage-crises": 2, "talk": 1}, "next"), Choice("leave", {}, None))),
+            Step(
+                "next",
+                (
+                    Choice("link", {"helps-manage-crises": 2}, None),
+                    Choice("lecture", {"talk": 1}, None, ending_cap=25),
+                ),
+            ),
+        ),
+    ),
+)
+
+
+def test_a_capped_ending_limits_the_fraction_whatever_came_before():
+    assert question_fraction(CAPPED, ["stay", "link"]) == 1
+    # Uncapped, staying then lecturing would earn 2 + 1 + 1 of 5: 80%. The ending holds it at 25%.
+    assert question_fraction(CAPPED, ["stay", "lecture"]) == 0.25
+    # A path that earns less than the cap keeps what it earned.
+    assert question_fraction(CAPPED, ["leave"]) == 0
+
+
+def test_a_capped_ending_limits_each_competencys_share():
+    result = score(QuizVersion((CAPPED,)), {"capped": ["stay", "lecture"]})
+    assert result.questions["capped"].earned == 0.5
+    # Uncapped: crisis 2 of 4 (50%) and talk 2 of 1 (held at 100%); both held at 25%.
+    assert result.competencies["helps-manage-crises"].percent == 25
+    assert result.competencies["talk"].percent == 25
+
+
+def test_an_unfinished_path_is_not_capped():
+    assert question_fraction(CAPPED, ["stay"]) == pytest.approx(3 / 5)

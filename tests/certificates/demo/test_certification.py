@@ -112,3 +112,43 @@ def test_make_run_prints_the_logins_after_loading_and_just_before_serving():
     assert "load_demo --no-logins" in run and "serve LOGINS=1" in run
     serve = makefile.split("\nserve:", 1)[1].split("\n\n", 1)[0]
     assert serve.index("load_demo --logins") < serve.index("runserver")
+
+
+def test_the_final_is_attached_to_its_module_and_the_certified_people_pass_it(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """load_demo attaches the final to the final-assessment module like the module quizzes, and the demo's
+    certified people pass it on their drawn attempt. Until the demo's own items and module exist, a
+    generated pool and a copy of the last module stand in for them."""
+    import copy
+
+    from assessments.demo import quizzes as demo_quizzes
+    from assessments.models import Attempt
+    from certificates.management.commands import load_demo
+    from courses.demo.curriculum import load_curriculum
+    from courses.models import ModulePage
+    from tests.assessments.demo.test_final import generated_items
+
+    def curriculum_with_final():
+        course = load_curriculum()
+        if not any(module["slug"] == "final-assessment" for module in course["modules"]):
+            final_module = copy.deepcopy(course["modules"][-1])
+            final_module.update(title="Final assessment", slug="final-assessment")
+            for n, lesson in enumerate(final_module["lessons"]):
+                lesson["slug"] = f"final-assessment-lesson-{n}"
+            course["modules"].append(final_module)
+        return course
+
+    def final_with_items():
+        final = demo_quizzes.load_final()
+        return final if final["questions"] else {**final, "questions": generated_items()}
+
+    monkeypatch.setattr(load_demo, "load_curriculum", curriculum_with_final)
+    monkeypatch.setattr(load_demo, "load_final", final_with_items)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", "--no-logins")
+    final = ModulePage.objects.get(slug="final-assessment").quiz
+    assert final.title == "Final assessment: Perinatal Peer Support Specialist" and final.live
+    attempts = Attempt.objects.filter(quiz=final)
+    assert attempts.count() >= 4 and all(a.passed and len(a.question_keys) == 24 for a in attempts)
+    assert states()["alex.rivera@example.org"] == "valid"

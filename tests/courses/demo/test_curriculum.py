@@ -127,6 +127,9 @@ def test_each_demo_module_ends_with_a_practice_quiz_and_the_last_with_the_graded
         assert banned_terms(quiz.questions.raw_data) == [], quiz.title
     final = modules[-1].quiz
     assert final.feedback_timing == "after_submission" and final.max_attempts == 3 and final.cooldown_minutes == 1440
+    # The graded final draws scored items from competency pools: every kind but reflections.
+    kinds = {child.block_type for child in final.questions}
+    assert final.draw_per_competency == 4 and kinds == {"single", "multiple", "order", "branching"}
 
 
 @pytest.mark.django_db

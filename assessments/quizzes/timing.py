@@ -1,15 +1,32 @@
-"""How long a quiz attempt takes: the estimate course and program hours are checked against."""
+"""How long a quiz attempt takes, read from the stored questions without a query.
+
+The estimate itself is ``scoring.drawing.estimated_minutes``, the one the quiz page shows; course and
+program pages ask it for many quizzes at once, so this reads the raw StreamField data (competency ids
+instead of loaded competencies: pools come out the same).
+"""
 
 from __future__ import annotations
 
-MINUTES = {"single": 2, "multiple": 2, "order": 2, "branching": 4, "reflection": 5}
+from ..scoring import drawing
+
+
+def _competency_ids(value) -> list:
+    items = (value or {}).get("competencies") or []
+    return [item["value"] if isinstance(item, dict) else item for item in items]
 
 
 def quiz_minutes(quiz) -> int:
-    """Estimated minutes for one attempt of ``quiz``'s current questions."""
-    kinds = [block["type"] for block in quiz.questions.raw_data]  # raw: no query for the blocks' choosers
-    if not kinds:
-        return 0
-    each = sum(MINUTES.get(kind, 2) for kind in kinds) / len(kinds)
-    asked = min(quiz.draw_count or len(kinds), len(kinds))
-    return round(each * asked)
+    """Estimated minutes for one attempt at ``quiz``'s current questions."""
+    plan = {
+        "draw_count": quiz.draw_count,
+        "draw_per_competency": quiz.draw_per_competency,
+        "questions": [
+            {
+                "key": block.get("id") or str(index),
+                "kind": block["type"],
+                "competencies": _competency_ids(block["value"]),
+            }
+            for index, block in enumerate(quiz.questions.raw_data)
+        ],
+    }
+    return drawing.estimated_minutes(plan)

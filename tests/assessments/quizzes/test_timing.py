@@ -1,0 +1,19 @@
+"""Course and program pages read a quiz's time from its raw data; it agrees with the quiz page's estimate."""
+
+import pytest
+
+from assessments.attempts.selectors import quiz_length
+from assessments.quizzes.timing import quiz_minutes
+from tests.factories import build_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("draw", [{}, {"draw_count": 2}, {"draw_per_competency": 1}], ids=["all", "draw", "pools"])
+def test_the_raw_estimate_is_the_quiz_pages_estimate(draw):
+    quiz = build_quiz(**draw)
+    assert quiz_minutes(quiz) == quiz_length(quiz).minutes > 0
+
+
+def test_drawing_fewer_questions_takes_less_time():
+    assert quiz_minutes(build_quiz(title="Short", draw_count=1)) < quiz_minutes(build_quiz(title="Whole"))

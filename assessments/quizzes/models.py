@@ -12,6 +12,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
+from cms.dates import duration_text
+
 from ..competencies.models import Competency
 from ..scoring import drawing
 from .blocks import QuizQuestionsBlock, scenario_from_value
@@ -86,6 +88,11 @@ class Quiz(DraftStateMixin, RevisionMixin, LockableMixin, PreviewableMixin, inde
 
     def get_preview_template(self, request, mode_name):
         return "assessments/quiz_preview.html"
+
+    @property
+    def cooldown_text(self) -> str:
+        """The cool-down as people say it: "24 hours", "90 minutes" -> "1 hour 30 minutes"."""
+        return duration_text(self.cooldown_minutes)
 
     def plan(self) -> dict:
         """What decides which questions an attempt asks (see ``scoring.drawing``), without freezing the quiz."""

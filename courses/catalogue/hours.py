@@ -14,10 +14,10 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from assessments.quizzes.models import Quiz
 from assessments.quizzes.timing import quiz_minutes
+from cms.dates import duration_text
 
 from .models import LessonPage, ModulePage
 
@@ -40,17 +40,6 @@ def hours_supported(minutes: int) -> Decimal:
     """The most CE hours ``minutes`` of instruction carry: one per 50 minutes, rounded down to a quarter hour."""
     quarters = (Decimal(minutes) * 4 / MINUTES_PER_HOUR).to_integral_value(rounding=ROUND_FLOOR)
     return quarters / 4
-
-
-def duration_text(minutes: int) -> str:
-    """``925`` as "15 hours 25 minutes", ``40`` as "40 minutes"."""
-    hours, rest = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours})
-    if rest or not hours:
-        parts.append(ngettext("%(count)s minute", "%(count)s minutes", rest) % {"count": rest})
-    return " ".join(parts)
 
 
 def hours_warning(awarded: Decimal, minutes: int) -> str | None:

@@ -6,7 +6,8 @@ tags, so a page reads the same whether it is served or previewed in the admin.
 
 from django import template
 
-from ..catalogue.hours import duration_text
+from cms.dates import duration_text
+
 from ..progress import selectors
 
 register = template.Library()
@@ -46,3 +47,10 @@ def saved_reflection(context):
 def duration(minutes):
     """Minutes as people say them: "15 hours 25 minutes", "40 minutes"."""
     return duration_text(int(minutes or 0))
+
+
+@register.filter
+def sentence(text):
+    """Text ending in a full stop, whether or not its author wrote one: "mentions an overdose" -> "mentions an overdose."."""
+    text = str(text).strip()
+    return text if text[-1:] in {".", "!", "?"} else f"{text}."

@@ -267,3 +267,11 @@ def test_the_quiz_page_reads_a_fixed_number_of_queries_however_large_the_pool(cl
             assert client.get(reverse("quiz-detail", args=[quiz.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 10, counts
+
+
+def test_the_quiz_page_says_the_cool_down_as_people_say_it(client, codes):
+    quiz = quiz_of(singles(codes["links-to-resources"], 3), max_attempts=3, cooldown_minutes=1440)
+    quiz.save_revision().publish()
+    client.force_login(LearnerFactory())
+    page = client.get(reverse("quiz-detail", args=[quiz.pk])).content.decode()
+    assert "Attempts allowed: 3, 24 hours apart" in page and "1440" not in page

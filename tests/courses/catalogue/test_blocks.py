@@ -93,8 +93,15 @@ def test_vignette_with_content_note_hides_the_story_behind_the_note():
         blocks.CaseVignetteBlock(),
         {"person": "Lena", "setting": "Home", "content_note": "mentions an overdose", "situation": "<p>Story</p>"},
     )
-    assert "Content note: mentions an overdose" in html
+    assert "Content note: mentions an overdose. Open to read the story." in html
     assert html.index("<details") < html.index("Story")
+
+
+def test_a_content_note_written_as_a_sentence_keeps_one_full_stop():
+    value = {"person": "Lena", "setting": "Home", "content_note": "This story mentions an overdose.", "situation": "x"}
+    assert "Content note: This story mentions an overdose. Open to read the story." in render(
+        blocks.CaseVignetteBlock(), value
+    )
 
 
 def test_reflection_block_without_enrollment_shows_the_prompt_but_no_form():

@@ -7,9 +7,9 @@ from django.test import RequestFactory
 from wagtail import hooks
 
 from assessments.quizzes.timing import quiz_minutes
+from cms.dates import duration_text
 from courses.catalogue.hours import (
     course_instruction_minutes,
-    duration_text,
     hours_supported,
     hours_text,
     hours_warning,

@@ -43,7 +43,7 @@ def test_demo_learner_enrolls_completes_a_lesson_and_reflects(page, demo, screen
     learner = django_user_model.objects.get(email=DEMO_LEARNER)
     lessons = [entry.lesson for entry in course_outline(course=course, user=learner).lessons]
     first = lessons[0]
-    assert len(lessons) == 9, "the demo curriculum has nine lessons"
+    assert len(lessons) == 36, "the demo curriculum has 36 lessons and 12 quizzes (11 practice, 1 final)"
     prompt = next(block.value["prompt"] for block in first.specific.body if block.block_type == "reflection")
 
     # Log in through the form; LOGIN_REDIRECT_URL is "My learning", empty for a new learner.
@@ -68,23 +68,23 @@ def test_demo_learner_enrolls_completes_a_lesson_and_reflects(page, demo, screen
     # The first lesson.
     page.get_by_role("link", name="Start the first lesson").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(first.title)
-    expect(page.get_by_text("Lesson 1 of 9")).to_be_visible()
+    expect(page.get_by_text("Lesson 1 of 36")).to_be_visible()
     bar = _progress(page)
     before = int(bar.get_attribute("aria-valuenow"))
     assert before == 0
     expect(page.get_by_text("You have completed this lesson")).to_have_count(0)
 
-    # Mark it complete: one step of twelve (nine lessons, three module quizzes) is 8%. The page comes
+    # Mark it complete: one step of 48 (36 lessons, 12 quizzes) is 2%. The page comes
     # back to the lesson's footer, where Next is, not to the top.
     page.get_by_role("button", name="Mark complete").click()
     expect(page.get_by_role("status")).to_contain_text("Lesson marked complete.")
     assert page.url.endswith("#next")
     expect(page.get_by_role("navigation", name="Lessons")).to_be_in_viewport()
     bar = _progress(page)
-    expect(bar).to_have_attribute("aria-valuenow", "8")
+    expect(bar).to_have_attribute("aria-valuenow", "2")
     after = int(bar.get_attribute("aria-valuenow"))
     assert after > before
-    expect(page.get_by_text("1 of 9 lessons complete, 0 of 3 quizzes passed")).to_be_visible()
+    expect(page.get_by_text("1 of 36 lessons complete, 0 of 12 quizzes passed")).to_be_visible()
     expect(page.get_by_text("You have completed this lesson")).to_be_visible()
     expect(page.get_by_role("button", name="Mark as not complete")).to_be_visible()
     assert LessonCompletion.objects.filter(user=learner, lesson=first).exists()
@@ -109,8 +109,8 @@ def test_demo_learner_enrolls_completes_a_lesson_and_reflects(page, demo, screen
     expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
     card = page.locator("article.course-card").filter(has=page.get_by_role("link", name=course.title))
     expect(card).to_have_count(1)
-    expect(card.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "8")
-    expect(card).to_contain_text("1 of 9 lessons complete")
+    expect(card.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "2")
+    expect(card).to_contain_text("1 of 36 lessons complete")
     expect(card.get_by_role("link", name=re.compile(rf"^Continue {re.escape(course.title)}$"))).to_be_visible()
 
 
@@ -145,7 +145,7 @@ def test_the_module_quiz_is_part_of_the_path_and_the_certificate_arrives(page, d
     log_in(page)
     panel = _home(page)
     expect(panel.get_by_role("heading")).to_have_text("Continue where you left off")
-    expect(panel).to_contain_text("8 of 9 lessons complete, 2 of 3 quizzes passed")
+    expect(panel).to_contain_text("35 of 36 lessons complete, 11 of 12 quizzes passed")
     expect(panel.get_by_test_id("still-to-do")).to_contain_text("1 lesson to read")
     expect(panel.get_by_test_id("still-to-do")).to_contain_text(f"{quiz_step} — not started")
     assert_no_serious_axe_violations(page, "home with a lesson and a quiz left")

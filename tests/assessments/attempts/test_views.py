@@ -89,6 +89,23 @@ def test_graded_quiz_keeps_feedback_until_submission(learner_client):
     assert "Money changes the relationship." in result and "keeps the person safe" in result
 
 
+def test_a_graded_scenario_says_it_has_ended_and_keeps_its_feedback_until_submission(learner_client):
+    attempt = start(learner_client, build_quiz(feedback_timing="after_submission"))
+    number = question_number(attempt, "branching")
+    data = selectors.question_data(attempt, attempt.question_keys[number - 1])
+    url = reverse("attempt-question", args=[attempt.pk, number])
+    steps, current, feedback = {step["name"]: step for step in data["steps"]}, data["start"], []
+    while current:
+        choice = steps[current]["choices"][0]
+        assert "The scenario has ended" not in learner_client.get(url).content.decode()
+        learner_client.post(url, {"choice": choice["key"]})
+        feedback.append(choice["feedback"])
+        current = choice["next"]
+    page = learner_client.get(url).content.decode()
+    assert "The scenario has ended. You will see the feedback after you submit the quiz." in page
+    assert not any(text and text in page for text in feedback)
+
+
 def test_another_learners_attempt_is_a_404(client, learner_client):
     attempt = start(learner_client, build_quiz())
     client.force_login(LearnerFactory())

@@ -14,7 +14,8 @@ from wagtail.images.tests.utils import get_test_image_file, get_test_image_file_
 
 from courses.catalogue import blocks
 from courses.catalogue.blocks import IMAGE_SIZES, LessonBodyBlock
-from tests.factories import block
+from courses.progress.services import enrollment_create
+from tests.factories import block, course_lessons
 
 
 def render(block, value, context=None):
@@ -113,6 +114,24 @@ def test_a_lesson_body_loads_its_images_and_their_renditions_in_two_queries_howe
         html = LessonBodyBlock().render(LessonBodyBlock().to_python(raw))
     assert html.count("<picture>") == count
     assert len(queries) == 2, [query["sql"] for query in queries]
+
+
+def lesson_page_queries(client, lesson, images: int) -> int:
+    lesson.body = [block("image", {"image": photo(1000, 750).pk, "alt_text": f"Image {n}"}) for n in range(images)]
+    lesson.save_revision().publish()
+    assert client.get(lesson.url).content.count(b"<picture>") == images  # renditions are made on first view
+    Rendition.cache_backend.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(lesson.url).status_code == 200
+    return len(queries)
+
+
+def test_a_lesson_page_runs_as_many_queries_with_six_images_as_with_one(learner_client, learner, course):
+    enrollment_create(user=learner, course=course)
+    lessons = course_lessons(course)  # two lessons in the middle of their modules, alike but for their images
+    assert lesson_page_queries(learner_client, lessons[4], images=6) == lesson_page_queries(
+        learner_client, lessons[1], images=1
+    )
 
 
 def test_image_block_requires_alt_text():

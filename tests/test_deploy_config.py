@@ -162,20 +162,48 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert config["workers"] == 2 * (os.cpu_count() or 1) + 1
 
 
-def test_collected_static_files_get_hashed_and_compressed_names(settings, tmp_path):
+@pytest.fixture
+def collected_static(settings, tmp_path) -> dict[str, str]:
+    """Collects the project's static files with production's storage; returns the manifest's names."""
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+    # As in production: WhiteNoise serves what collectstatic wrote, not the apps' own folders.
+    settings.WHITENOISE_USE_FINDERS = False
     # The project's own files only: compressing every admin file takes most of a minute.
     ignore = ["wagtail*", "rest_framework", "drf_spectacular_sidecar", "django_tasks*", "admin"]
     call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=ignore)
-    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    hashed = manifest["css/site.css"]
+    return json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+
+
+def test_collected_static_files_get_hashed_and_compressed_names(collected_static, tmp_path):
+    hashed = collected_static["css/site.css"]
     assert hashed != "css/site.css" and hashed.startswith("css/site.") and hashed.endswith(".css")
     assert (tmp_path / hashed).is_file()
     assert (tmp_path / f"{hashed}.gz").is_file()
+    assert (tmp_path / f"{hashed}.br").is_file()
+
+
+def test_hashed_static_files_are_cached_for_a_year_or_more_and_sent_compressed(collected_static, client):
+    url = f"/static/{collected_static['css/site.css']}"
+    plain = client.get(url)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain
+    max_age = re.search(r"max-age=(\d+)", plain["Cache-Control"]).group(1)
+    assert int(max_age) >= 365 * 24 * 60 * 60
+    assert {"public", "immutable"} <= {part.strip() for part in plain["Cache-Control"].split(",")}
+    assert plain["Vary"] == "Accept-Encoding"
+    size = len(b"".join(plain.streaming_content))
+    for encoding in ("br", "gzip"):
+        compressed = client.get(url, headers={"Accept-Encoding": encoding})
+        assert compressed["Content-Encoding"] == encoding
+        assert len(b"".join(compressed.streaming_content)) < size
+    # The name without its hash may change content under the same address: browsers check it again soon.
+    unhashed = client.get("/static/css/site.css")
+    assert unhashed.status_code == 200
+    assert "immutable" not in unhashed["Cache-Control"]
+    assert int(re.search(r"max-age=(\d+)", unhashed["Cache-Control"]).group(1)) <= 60 * 60
 
 
 class RemoteStorage(Storage):

@@ -4,11 +4,15 @@ Every block renders semantic HTML with its own template and has a preview value,
 trainers see it in the block picker before they add it.
 """
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import Picture
+from wagtail.images.shortcuts import get_renditions_or_not_found
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
 
@@ -52,6 +56,27 @@ class CalloutBlock(blocks.StructBlock):
         }
 
 
+# Widths offered to browsers: phones at 2x and 3x, and the lesson column (at most 42rem, 672 CSS px) at
+# 1x and 2x. Wagtail never enlarges, so "width-1600" of an image 500 px wide is 500 px wide.
+IMAGE_WIDTHS = (400, 800, 1200, 1600)
+# WebP for every current browser, JPEG for the rest (the <img> itself).
+IMAGE_FORMATS = ("webp", "jpeg")
+IMAGE_SPECS = tuple(f"format-{fmt}|width-{width}" for fmt in IMAGE_FORMATS for width in IMAGE_WIDTHS)
+# How wide the image is drawn: the lesson column (.lesson__body in cms/static/css/site.css is 42rem wide
+# inside the page's 1rem padding), or the screen less that padding on narrower screens.
+IMAGE_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+
+
+def image_specs(original_width: int) -> list[str]:
+    """The renditions to offer of an image this wide, widest first (its width and height go on the <img>).
+
+    Standard widths narrower than the original, then the widest spec, which Wagtail keeps at the original's
+    width when that is smaller: a small image is offered once at its own size, never enlarged or repeated.
+    """
+    widths = [width for width in IMAGE_WIDTHS[:-1] if width < original_width] + [IMAGE_WIDTHS[-1]]
+    return [f"format-{fmt}|width-{width}" for fmt in IMAGE_FORMATS for width in reversed(widths)]
+
+
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     alt_text = blocks.CharBlock(
@@ -59,6 +84,26 @@ class ImageBlock(blocks.StructBlock):
         help_text=_("Describe what the image shows for people who cannot see it. Required."),
     )
     caption = blocks.CharBlock(max_length=250, required=False)
+
+    def bulk_to_python(self, values):
+        # All the images of a lesson body come in one query (Wagtail's); their renditions follow in one
+        # more, however many images the lesson shows. Renditions missing yet are made on first view.
+        values = super().bulk_to_python(values)
+        images = [value["image"] for value in values if value["image"] is not None]
+        renditions = get_image_model().get_rendition_model().objects.filter(filter_spec__in=IMAGE_SPECS)
+        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions"))
+        return values
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        image = value["image"]
+        if image is not None:
+            renditions = get_renditions_or_not_found(image, image_specs(image.width))
+            context["picture"] = Picture(
+                renditions,
+                {"alt": value["alt_text"], "sizes": IMAGE_SIZES, "loading": "lazy", "decoding": "async"},
+            )
+        return context
 
     class Meta:
         icon = "image"

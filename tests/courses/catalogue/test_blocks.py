@@ -1,14 +1,21 @@
 """Every lesson block renders the content a learner needs, and refuses content that would exclude someone."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.models import Document
-from wagtail.images.models import Image
-from wagtail.images.tests.utils import get_test_image_file
+from wagtail.images.models import Image, Rendition
+from wagtail.images.tests.utils import get_test_image_file, get_test_image_file_jpeg
 
 from courses.catalogue import blocks
-from courses.catalogue.blocks import LessonBodyBlock
+from courses.catalogue.blocks import IMAGE_SIZES, LessonBodyBlock
+from courses.progress.services import enrollment_create
+from tests.factories import block, course_lessons
 
 
 def render(block, value, context=None):
@@ -44,6 +51,87 @@ def test_image_block_uses_the_trainers_alt_text():
     )
     assert 'alt="A peer and a mother talking"' in html
     assert "<figcaption>At the clinic</figcaption>" in html
+
+
+def photo(width: int, height: int) -> Image:
+    return Image.objects.create(title="Clinic", file=get_test_image_file_jpeg(size=(width, height)))
+
+
+def srcset_widths(srcset: str) -> list[int]:
+    return [int(candidate.rsplit(" ", 1)[1].rstrip("w")) for candidate in srcset.split(", ")]
+
+
+def attributes(tag: str) -> dict[str, str]:
+    return dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+
+
+@pytest.mark.django_db
+def test_image_block_offers_phones_small_webp_and_jpeg_files_and_reserves_the_images_space():
+    html = render(blocks.ImageBlock(), {"image": photo(2400, 1600).pk, "alt_text": "A peer and a mother talking"})
+    source = attributes(re.search(r"<source[^>]*>", html).group(0))
+    img = attributes(re.search(r"<img[^>]*>", html).group(0))
+    assert source["type"] == "image/webp" and ".webp " in source["srcset"]
+    assert ".jpg " in img["srcset"] and img["src"].endswith(".jpg")
+    assert srcset_widths(source["srcset"]) == srcset_widths(img["srcset"]) == [1600, 1200, 800, 400]
+    assert source["sizes"] == img["sizes"] == IMAGE_SIZES
+    # The widest rendition's size, so the page keeps the image's space before it arrives.
+    assert (img["width"], img["height"]) == ("1600", "1066")
+    assert img["alt"] == "A peer and a mother talking"
+    assert (img["loading"], img["decoding"]) == ("lazy", "async")
+
+
+@pytest.mark.django_db
+def test_a_small_image_is_offered_at_its_own_size_and_never_enlarged():
+    html = render(blocks.ImageBlock(), {"image": photo(500, 300).pk, "alt_text": "A small chart"})
+    img = attributes(re.search(r"<img[^>]*>", html).group(0))
+    assert srcset_widths(img["srcset"]) == [500, 400]
+    assert (img["width"], img["height"]) == ("500", "300")
+    assert Image.objects.get().renditions.filter(width__gt=500).count() == 0
+
+
+def test_the_sizes_attribute_matches_the_lesson_column_in_the_stylesheet():
+    stylesheet = (Path(__file__).resolve().parents[3] / "cms" / "static" / "css" / "site.css").read_text()
+    measure = re.search(r"--measure: ([\d.]+)rem;", stylesheet).group(1)
+    assert ".lesson__body { max-width: var(--measure); }" in stylesheet
+    assert IMAGE_SIZES == f"(min-width: {float(measure) + 2:g}rem) {measure}rem, calc(100vw - 2rem)"
+
+
+@pytest.mark.django_db
+def test_an_image_deleted_from_the_library_leaves_no_empty_figure():
+    image = photo(800, 600)
+    image.delete()
+    value = blocks.ImageBlock().to_python({"image": image.pk, "alt_text": "Gone", "caption": "A caption"})
+    assert blocks.ImageBlock().render(value).strip() == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 6])
+def test_a_lesson_body_loads_its_images_and_their_renditions_in_two_queries_however_many_it_shows(count):
+    raw = [block("image", {"image": photo(1000, 750).pk, "alt_text": f"Image {n}"}) for n in range(count)]
+    LessonBodyBlock().render(LessonBodyBlock().to_python(raw))  # renditions are made on first view
+    Rendition.cache_backend.clear()  # as in a worker that has not shown them yet
+    with CaptureQueriesContext(connection) as queries:
+        html = LessonBodyBlock().render(LessonBodyBlock().to_python(raw))
+    assert html.count("<picture>") == count
+    assert len(queries) == 2, [query["sql"] for query in queries]
+
+
+def lesson_page_queries(client, lesson, images: int) -> int:
+    lesson.body = [block("image", {"image": photo(1000, 750).pk, "alt_text": f"Image {n}"}) for n in range(images)]
+    lesson.save_revision().publish()
+    assert client.get(lesson.url).content.count(b"<picture>") == images  # renditions are made on first view
+    Rendition.cache_backend.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(lesson.url).status_code == 200
+    return len(queries)
+
+
+def test_a_lesson_page_runs_as_many_queries_with_six_images_as_with_one(learner_client, learner, course):
+    enrollment_create(user=learner, course=course)
+    lessons = course_lessons(course)  # two lessons in the middle of their modules, alike but for their images
+    assert lesson_page_queries(learner_client, lessons[4], images=6) == lesson_page_queries(
+        learner_client, lessons[1], images=1
+    )
 
 
 def test_image_block_requires_alt_text():

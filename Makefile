@@ -88,7 +88,7 @@ audit: install
 
 bench: install
 	$(BIN)/python -m bench
-	@status=0; for script in quiz_bots certificate_render certificate_memory certificate_verify status_report load_test fault_test; do \
+	@status=0; for script in quiz_bots certificate_render certificate_memory certificate_verify bulk_issuance status_report load_test fault_test; do \
 		echo "$(BIN)/python -m bench.$$script"; $(BIN)/python -m bench.$$script || status=1; \
 	done; exit $$status
 

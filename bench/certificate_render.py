@@ -2,11 +2,14 @@
 
 Renders a realistic certificate through ``certificates.rendering.render_pdf`` and, in the same
 process and alternating with it, a reference page of similar weight rendered by plain WeasyPrint:
-one landscape page with a border, a title, a name, three lines of text, a three-row table and an
-inline SVG QR code. Both reuse one font configuration, as the project does.
+one landscape page with a border, a title, a name, three lines of text, a three-row table and a
+QR code drawn as a PNG image (qrcode's Pillow factory, as a ``data:`` URI), the cheapest way a
+plain page shows one. Both reuse one font configuration, as the project does, and both make
+their QR code on every render: the certificate's QR cache is cleared before each of its renders,
+since in use every certificate has its own verification link.
 
-Target: the certificate's median render time is at most 1.5 times the reference's median.
-Exits non-zero when the target is missed.
+Target (issue 15): the certificate's median render time is at most 1.2 times the reference's median.
+Prints ``target: ... | measured: ... | met`` (or ``missed``) and exits non-zero when it is missed.
 """
 
 import base64
@@ -26,17 +29,17 @@ import django  # noqa: E402
 django.setup()
 
 import qrcode  # noqa: E402
-import qrcode.image.svg  # noqa: E402
 import weasyprint  # noqa: E402
 from weasyprint.text.ffi import harfbuzz_subset  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from certificates.documents.pdf import local_files  # noqa: E402
+from certificates.documents.qr import verification_qr  # noqa: E402
 from certificates.documents.rendering import CertificateData, certificate_html, render_pdf  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_RENDER_ROUNDS", "30"))
 WARMUPS = 3
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.2
 
 CERTIFICATE = CertificateData(
     name="Renee Alvarez-Whitfield",
@@ -62,7 +65,7 @@ REFERENCE_PAGE = """<!DOCTYPE html>
   .name {{ font-size: 24pt; font-weight: bold; }}
   table {{ border-collapse: collapse; font-size: 11pt; }}
   td {{ padding: 1mm 6mm 1mm 0; border-bottom: 0.5pt solid #8c8472; }}
-  .qr {{ position: absolute; right: 14mm; bottom: 10mm; width: 36mm; height: 36mm; }}
+  .qr {{ position: absolute; right: 14mm; bottom: 10mm; width: 36mm; height: 36mm; image-rendering: pixelated; }}
 </style></head>
 <body><div class="frame">
   <h1>Certificate of Completion</h1>
@@ -83,12 +86,10 @@ REFERENCE_FONTS = FontConfiguration()
 
 def reference_pdf() -> bytes:
     """The reference page, QR code included, made the way any plain WeasyPrint page would be."""
-    image = qrcode.make(
-        CERTIFICATE.verification_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2
-    )
+    image = qrcode.make(CERTIFICATE.verification_url, box_size=10, border=2)
     buffer = io.BytesIO()
-    image.save(buffer)
-    qr = "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    image.save(buffer, format="PNG")
+    qr = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
     return weasyprint.HTML(string=REFERENCE_PAGE.format(qr=qr)).write_pdf(font_config=REFERENCE_FONTS)
 
 
@@ -110,7 +111,12 @@ def main() -> bool:
     load_before = os.getloadavg()[0]
 
     def certificate():
+        verification_qr.cache_clear()
         return render_pdf(CERTIFICATE, files=files)
+
+    def html():
+        verification_qr.cache_clear()
+        return certificate_html(CERTIFICATE)
 
     for _ in range(WARMUPS):
         certificate()
@@ -119,7 +125,7 @@ def main() -> bool:
     for _ in range(ROUNDS):  # alternating, so drift in machine load touches both alike
         certificate_ms.append(timed(certificate))
         reference_ms.append(timed(reference_pdf))
-        html_ms.append(timed(lambda: certificate_html(CERTIFICATE)))
+        html_ms.append(timed(html))
 
     ratio = statistics.median(certificate_ms) / statistics.median(reference_ms)
     met = ratio <= TARGET_RATIO
@@ -134,8 +140,10 @@ def main() -> bool:
     )
     print(f"| reference page (plain WeasyPrint) | {statistics.median(reference_ms):.1f} | {p95(reference_ms):.1f} |")
     print(f"| of which certificate HTML and QR code | {statistics.median(html_ms):.1f} | {p95(html_ms):.1f} |")
-    verdict = "meets" if met else "MISSES"
-    print(f"\n  ratio {ratio:.2f} ({verdict} the target of at most {TARGET_RATIO})\n")
+    print(
+        f"\ntarget: certificate median render at most {TARGET_RATIO} times the reference page's (PNG QR code) "
+        f"| measured: {ratio:.2f} | {'met' if met else 'missed'}\n"
+    )
     return met
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cms.security.ratelimit import rate_limited
 
 from ..documents import credentials
+from ..documents.qr import verification_qr
 from ..documents.selectors import credential_data
 from . import selectors
 from .files import certificate_pdf_render
@@ -72,9 +73,13 @@ def _verification(request, certificate, *, by_number: bool = False):
         forms = {"form": VerifySearchForm(), "number_form": VerifyByNumberForm(), "by_number": by_number}
         response = render(request, "certificates/verify_not_found.html", forms, status=404)
     else:
-        response = render(
-            request, "certificates/verify.html", {"certificate": certificate, "status": certificate.status()}
-        )
+        # The same QR code as the printed certificate's, so the page can be passed on from a screen to a phone.
+        context = {
+            "certificate": certificate,
+            "status": certificate.status(),
+            "qr": verification_qr(certificate.verification_url()),
+        }
+        response = render(request, "certificates/verify.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"  # the code is in the URL: never pass it on to other sites
     return response

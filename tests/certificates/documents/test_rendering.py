@@ -13,11 +13,13 @@ from pypdf import PdfReader
 from weasyprint.urls import URLFetchingError
 
 from certificates.documents.models import DEFAULT_BODY
+from certificates.documents.qr import verification_qr
 from certificates.documents.rendering import (
     CertificateData,
     LocalFiles,
     body_html,
     certificate_html,
+    certificate_stylesheet,
     placeholder_values,
     render_pdf,
 )
@@ -77,7 +79,7 @@ def test_html_carries_every_printed_fact_and_a_local_qr_code():
         "Dr. Priya Raman, Clinical Supervisor",
     ]:
         assert fact in html, fact
-    assert 'src="data:image/svg+xml;base64,' in html
+    assert f'src="{verification_qr(DATA.verification_url).data_uri}"' in html  # the PNG QR code, inline
 
 
 @pytest.mark.parametrize("colour", ["red", "#12345", "#1f5f5b; background: url(http://x)"])
@@ -108,6 +110,29 @@ def test_pdf_is_tagged_with_title_and_author_and_fetches_nothing_remote(files):
     document = weasyprint.HTML(string=certificate_html(data), base_url="static:/", url_fetcher=files).render()
     assert document.metadata.title.startswith("Certificate of Completion: Renee Alvarez")
     assert document.metadata.authors == ["Example Certification Board"]
+
+
+def test_pdf_draws_the_qr_code_as_one_sharp_png_image_not_a_vector_path(files):
+    reader = PdfReader(io.BytesIO(render_pdf(DATA, files=files)))
+    page = reader.pages[0]
+    images = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+    images = [x for x in images if x["/Subtype"] == "/Image"]
+    assert len(images) == 1
+    assert images[0]["/Width"] == images[0]["/Height"] == verification_qr(DATA.verification_url).pixels
+    assert images[0]["/ColorSpace"] == "/DeviceGray"
+    assert images[0]["/Interpolate"].value is False  # drawn with sharp edges, not smoothed
+    # An SVG QR code became hundreds of path segments; what is left are the frame, rules and table lines.
+    content = page.get_contents().get_data().decode("latin-1")
+    assert len(re.findall(r"(?m) (?:l|re|c)$", content)) < 60
+
+
+def test_stylesheet_is_parsed_once_per_layout_and_colour(files):
+    certificate_stylesheet.cache_clear()
+    render_pdf(DATA, files=files)
+    render_pdf(CertificateData(**{**DATA.__dict__, "name": "Ana Lee"}), files=files)
+    assert certificate_stylesheet.cache_info().misses == 1
+    render_pdf(CertificateData(**{**DATA.__dict__, "accent_colour": "#802020"}), files=files)
+    assert certificate_stylesheet.cache_info().misses == 2
 
 
 FULL = CertificateData(

@@ -1,19 +1,24 @@
 """Public verification: the page, the search form and the API say the same thing about every certificate."""
 
+import base64
 import dataclasses
+import io
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import zxingcpp
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from certificates.documents.pdf import certificate_data
+from certificates.documents.qr import verification_qr
 from certificates.documents.rendering import CertificateData
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_issue, certificate_reissue, certificate_revoke
@@ -116,6 +121,17 @@ def test_valid_certificate_page_shows_every_printed_fact(client, certificate):
     ]:
         assert fact in text, fact
     assert "expired" not in text and "revoked" not in text
+
+
+def test_page_shows_the_certificates_qr_code_as_a_png_that_scans_to_the_page(client, certificate):
+    soup = BeautifulSoup(page(client, certificate).content, "html.parser")
+    image = soup.select_one(".verify-qr img")
+    assert image["alt"] == "QR code linking to this verification page"
+    assert image["width"] == image["height"] == "160"
+    assert image["src"] == verification_qr(certificate.verification_url()).data_uri  # the one printed on the PDF
+    png = Image.open(io.BytesIO(base64.b64decode(image["src"].removeprefix("data:image/png;base64,"))))
+    scanned = [code.text for code in zxingcpp.read_barcodes(png)]
+    assert scanned == [f"http://127.0.0.1:8000{reverse('certificate-verify', args=[certificate.code])}"]
 
 
 def test_expiring_certificate_is_valid_and_says_when_it_ends(client, certificate):

@@ -28,6 +28,7 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -154,25 +155,26 @@ def answer_body(text: str) -> str | None:
     return urlencode(fields)
 
 
-def attempts(port: int, made: dict) -> list[dict]:
-    """Each learner's question page mid-attempt (graded final, started through the site) and a valid answer to it.
+def mid_attempt(port: int, quiz: int, cookie: str) -> dict | str:
+    """One learner's question page mid-attempt (the graded final, started or resumed through the site) and a
+    valid answer to it; or, when the quiz refuses them (attempts used up, cool-down), what the site answered."""
+    status, question, text = send(port, "POST", f"/quizzes/{quiz}/start/", cookie, f"csrfmiddlewaretoken={CSRF}")
+    if status == 302 and "/questions/" in question:
+        status, _, text = send(port, "GET", question, cookie)
+        body = answer_body(text) if status == 200 else None
+        if body is not None:
+            return {"cookie": cookie, "question": question.split("?")[0], "body": body}
+    return f"{status} {question} {text[:300]}"
 
-    Learners the quiz refuses (attempts used up, cool-down) are left out; RuntimeError when none is left.
-    """
-    found, refusals = [], []
-    start = f"/quizzes/{made['quiz']}/start/"
-    for session in made["sessions"]:
-        cookie = f"{made['cookie']}={session}; {made['csrf_cookie']}={CSRF}"
-        status, question, text = send(port, "POST", start, cookie, f"csrfmiddlewaretoken={CSRF}")
-        if status == 302 and "/questions/" in question:
-            status, _, text = send(port, "GET", question, cookie)
-            body = answer_body(text) if status == 200 else None
-            if body is not None:
-                found.append({"cookie": cookie, "question": question.split("?")[0], "body": body})
-                continue
-        refusals.append(f"{status} {question} {text[:300]}")
+
+def attempts(port: int, made: dict) -> list[dict]:
+    """Every learner the graded final lets in, mid-attempt (``mid_attempt``); RuntimeError when there is none."""
+    cookies = [f"{made['cookie']}={session}; {made['csrf_cookie']}={CSRF}" for session in made["sessions"]]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        answers = list(pool.map(lambda cookie: mid_attempt(port, made["quiz"], cookie), cookies))
+    found = [answer for answer in answers if isinstance(answer, dict)]
     if not found:
-        raise RuntimeError(f"No learner could start the graded final; the first answer: {refusals[:1]}")
+        raise RuntimeError(f"No learner could start the graded final; the first answer: {answers[:1]}")
     return found
 
 
@@ -216,6 +218,7 @@ def measure(wrk: str, folder: Path, port: int, pages: dict[str, list[dict]]) -> 
         script.write_text(lua_script(requests, high=399 if requests[0]["method"] == "POST" else 299))
         url = f"http://127.0.0.1:{port}"
         wrk_run(wrk, script, url, connections=CONNECTIONS, seconds=WARM_UP)
+        send(port, "GET", "/bench/minimal/", "")  # answered once the warm-up's queued requests have been taken
         results[label] = wrk_run(wrk, script, url, connections=CONNECTIONS, seconds=SECONDS)
         results[label]["learners"] = len(requests)
     return results

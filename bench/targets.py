@@ -31,7 +31,7 @@ class Target:
 def page_target(page: str, *, rps: float, minimal_rps: float, p95_ms: float, errors: int, requests: int) -> Target:
     """A page against the minimal view of the same run: throughput ratio, p95, and no request failed."""
     ratio = rps / minimal_rps if minimal_rps else 0.0
-    measured = f"{ratio:.3f} x ({rps:,.0f} req/s vs {minimal_rps:,.0f}), p95 {p95_ms:,.0f} ms"
+    measured = f"{ratio:.3f} x ({rps:,.{0 if rps >= 100 else 1}f} req/s vs {minimal_rps:,.0f}), p95 {p95_ms:,.0f} ms"
     if errors or not requests:
         measured += f", {errors:,} errors of {requests:,} requests"
     met = bool(requests) and not errors and ratio >= RATIO_TARGET and p95_ms < P95_TARGET_MS

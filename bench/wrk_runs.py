@@ -87,10 +87,17 @@ def parse_report(output: str) -> dict:
     return report
 
 
-def wrk_run(wrk: str, script: Path, url: str, *, connections: int, seconds: int, threads: int = 2) -> dict:
-    """One wrk run against ``url`` (its scheme, host and port; the script gives the paths)."""
+def wrk_run(
+    wrk: str, script: Path, url: str, *, connections: int, seconds: int, threads: int = 2, timeout: int = 30
+) -> dict:
+    """One wrk run against ``url`` (its scheme, host and port; the script gives the paths).
+
+    A request unanswered after ``timeout`` seconds is a socket error; wrk's own default (2 s) would
+    drop a slow page's requests from its latencies instead of measuring them.
+    """
     done = subprocess.run(  # noqa: S603
-        [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(script), url],
+        [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", f"{timeout}s"]
+        + ["--latency", "-s", str(script), url],
         capture_output=True,
         text=True,
         check=True,

@@ -30,7 +30,7 @@ HAProxy (round robin, ``bench/load/balancer.py``) on one address: in front of th
 in front of two (a second gunicorn with as many workers on its own port, same database, Redis and
 task worker), so the two figures sit side by side. On one 2-core machine both servers, PostgreSQL,
 Redis, HAProxy and Locust share the same cores: the run shows what happens, not what two machines
-would do. A default run takes about 6 minutes after the data set exists.
+would do. A default run took 9 minutes on a busy 2-core machine once the data set existed.
 
 Targets: no server error (5xx) nor connection failure at any level, at 50 users a p95 under 250 ms
 for lesson, answer and submit, and at 500 users on two servers (issue 15) no failed request (no

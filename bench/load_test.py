@@ -144,7 +144,7 @@ def targets(results: dict, missed: list[str]) -> list[Target]:
         plain = [m for m in missed if "two servers" not in m and "one server" not in m]
         lines.append(
             Target(
-                f"users {', '.join(str(n) for n in USERS)} on one server: no 5xx or connection failure; at 50 users "
+                f"{', '.join(str(n) for n in USERS)} users on one server: no 5xx or connection failure; at 50 users "
                 f"p95 < {P95_TARGET_MS} ms for lesson, answer, submit",
                 "; ".join(plain) or "as targeted",
                 not plain,

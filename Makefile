@@ -86,11 +86,19 @@ audit: install
 	$(BIN)/pip-audit --requirement $(LOCK) --requirement $(DEV_LOCK) --require-hashes --disable-pip --strict \
 		--progress-spinner off
 
+# wrk drives the page benchmarks, HAProxy puts two app servers behind one address for the load test:
+# installed like system-packages (apt-get only as root and only when missing).
+BENCH_PACKAGES := wrk haproxy
 bench: install
+	@missing="$$(for package in $(BENCH_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done)"; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+		|| echo "Note: install Debian's" $$missing "for the page and load benchmarks (skipped without them)."
+	@mkdir -p var/bench && touch var/bench/.started
 	$(BIN)/python -m bench
-	@status=0; for script in quiz_bots certificate_render certificate_memory certificate_verify bulk_issuance status_report load_test fault_test; do \
+	@status=0; for script in quiz_bots certificate_render certificate_memory certificate_verify bulk_issuance status_report page_throughput load_test fault_test; do \
 		echo "$(BIN)/python -m bench.$$script"; $(BIN)/python -m bench.$$script || status=1; \
-	done; exit $$status
+	done; $(BIN)/python -m bench.summary; exit $$status
 
 ## make lock: re-resolve pyproject.toml into the pinned, hashed locks: production, then the dev extra on top
 lock: | $(BIN)/python

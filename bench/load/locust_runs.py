@@ -18,14 +18,14 @@ def locust(
     seconds: int,
     prefix: Path,
     warm_up: int = 0,
-    server_pid: int | None = None,
+    server_pids: list[int] | None = None,
 ) -> dict:
     """One headless Locust run: figures per endpoint over ``seconds`` after ramp-up and ``warm_up``.
 
     Every request is written to ``<prefix>_events.jsonl`` and the figures are computed from it, over
     the measured window only: by then the users are spread over every step of their visit (right
-    after ramp-up, all of them would be at its first steps). With ``server_pid``, the CPU time its
-    workers spent in the window is measured too.
+    after ramp-up, all of them would be at its first steps). With ``server_pids`` (gunicorn masters),
+    the CPU time their workers spent in the window is measured too.
     """
     rate = max(10, users // 4)
     ramp = -(-users // rate)
@@ -41,7 +41,7 @@ def locust(
     try:
         started = time.time()
         begin, end = started + ramp + warm_up + 1, started + ramp + warm_up + 1 + seconds
-        workers = children(server_pid) if server_pid else []
+        workers = [worker for pid in server_pids or [] for worker in children(pid)]
         time.sleep(max(0.0, begin - time.time()))
         cpu_before = cpu_seconds(workers)
         time.sleep(max(0.0, end - time.time()))

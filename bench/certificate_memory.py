@@ -27,6 +27,7 @@ import weasyprint  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from bench.certificate_render import CERTIFICATE  # noqa: E402
+from bench.targets import Target, load_line, record  # noqa: E402
 from certificates.documents.pdf import local_files  # noqa: E402
 from certificates.documents.rendering import certificate_html, certificate_stylesheet, render_pdf  # noqa: E402
 
@@ -46,6 +47,7 @@ def rss_mb() -> float:
 
 
 def main() -> bool:
+    load_text = load_line()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     files = local_files()
 
@@ -85,10 +87,9 @@ def main() -> bool:
         f"| {fresh_growth:+.1f} ({fresh_per_render * 1024:+.0f} KB per render, "
         f"{fresh_per_render * RENDERS:+.0f} MB per {RENDERS} renders) |"
     )
-    print(
-        f"\ntarget: resident memory grows under {TARGET_MB} MB over {RENDERS} renders "
-        f"| measured: {growth:+.1f} MB | {'met' if met else 'missed'}\n"
-    )
+    target = Target(f"resident memory grows under {TARGET_MB} MB over {RENDERS} renders", f"{growth:+.1f} MB", met)
+    print(f"\n{target.line()}\n")
+    record("certificate_memory", [target], load_text)
     return met
 
 

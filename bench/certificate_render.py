@@ -33,6 +33,7 @@ import weasyprint  # noqa: E402
 from weasyprint.text.ffi import harfbuzz_subset  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
+from bench.targets import Target, load_line, record  # noqa: E402
 from certificates.documents.pdf import local_files  # noqa: E402
 from certificates.documents.qr import verification_qr  # noqa: E402
 from certificates.documents.rendering import CertificateData, certificate_html, render_pdf  # noqa: E402
@@ -109,6 +110,7 @@ def main() -> bool:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     files = local_files()
     load_before = os.getloadavg()[0]
+    load_text = load_line()
 
     def certificate():
         verification_qr.cache_clear()
@@ -140,10 +142,13 @@ def main() -> bool:
     )
     print(f"| reference page (plain WeasyPrint) | {statistics.median(reference_ms):.1f} | {p95(reference_ms):.1f} |")
     print(f"| of which certificate HTML and QR code | {statistics.median(html_ms):.1f} | {p95(html_ms):.1f} |")
-    print(
-        f"\ntarget: certificate median render at most {TARGET_RATIO} times the reference page's (PNG QR code) "
-        f"| measured: {ratio:.2f} | {'met' if met else 'missed'}\n"
+    target = Target(
+        f"certificate median render at most {TARGET_RATIO} times the reference page's (PNG QR code)",
+        f"{ratio:.2f} ({statistics.median(certificate_ms):.1f} ms vs {statistics.median(reference_ms):.1f} ms)",
+        met,
     )
+    print(f"\n{target.line()}\n")
+    record("certificate_render", [target], load_text)
     return met
 
 

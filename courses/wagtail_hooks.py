@@ -32,13 +32,17 @@ def lesson_gate(serve):
 
     def serve_lesson(page, request, serve_args, serve_kwargs):
         if isinstance(page, LessonPage):
-            access = selectors.lesson_access(lesson=page, user=request.user)
+            enrollment = selectors.lesson_enrollment(user=request.user, lesson=page)
+            access = selectors.lesson_access(lesson=page, user=request.user, enrollment=enrollment)
             if access == "login":
                 return redirect_to_login(request.get_full_path())
             if access == "enroll":
                 messages.info(request, _("Enroll in this course to open its lessons."))
                 return redirect(selectors.lesson_course(page).url)
-            services.lesson_visit(user=request.user, lesson=page)
+            if enrollment is not None:
+                services.lesson_visit(user=request.user, lesson=page, enrollment=enrollment)
+            # Read once a request: the lesson template's outline takes it from here (course_tags.lesson_view).
+            request.lesson_enrollment = enrollment
         return serve(page, request, serve_args, serve_kwargs)
 
     return serve_lesson

@@ -22,13 +22,20 @@ def catalog_courses(context, catalog):
 @register.simple_tag(takes_context=True)
 def course_outline(context, course):
     """The course's modules and lessons with the reader's progress (see ``selectors.course_outline``)."""
-    return selectors.course_outline(course=course, user=context["request"].user)
+    request = context["request"]
+    outline = selectors.course_outline(course=course, user=request.user)
+    if getattr(request, "is_preview", False):
+        # A preview shows the draft's CE hours, not the published ones.
+        outline.hours = [(row.category.name, row.hours) for row in course.ce_hours.all()]
+    return outline
 
 
 @register.simple_tag(takes_context=True)
 def lesson_view(context, lesson):
     """The lesson's place in its course and the reader's state in it (see ``selectors.lesson_view``)."""
-    return selectors.lesson_view(lesson=lesson, user=context["request"].user)
+    request = context["request"]
+    enrollment = getattr(request, "lesson_enrollment", selectors.UNREAD)
+    return selectors.lesson_view(lesson=lesson, user=request.user, enrollment=enrollment)
 
 
 @register.simple_tag(takes_context=True)

@@ -16,7 +16,7 @@ from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 from cms.site.home_panels import HOME_PANEL_HOOK
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
-from .catalogue import review
+from .catalogue import outline, review
 from .catalogue.hours import course_instruction_minutes, hours_warning
 from .catalogue.models import CECategory, CourseCatalogPage, CoursePage, LessonPage
 from .progress import privacy, selectors, services
@@ -110,8 +110,8 @@ def course_hours_check(request, page):
 
 @hooks.register(NAVIGATION_HOOK)
 def catalog_nav_item(request):
-    catalog = CourseCatalogPage.objects.live().only("url_path").first()
-    return NavItem(_("Courses"), catalog.url, order=10) if catalog else None
+    url = outline.catalog_url()
+    return NavItem(_("Courses"), url, order=10) if url else None
 
 
 @hooks.register(NAVIGATION_HOOK)

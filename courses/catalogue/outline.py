@@ -25,7 +25,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from assessments.models import Competency
 
-from .models import CECategory, CourseHours, CoursePage, LessonPage, ModulePage
+from .models import CECategory, CourseCatalogPage, CourseHours, CoursePage, LessonPage, ModulePage
 
 VERSION_KEY = "courses:content-version"
 TIMEOUT = 300  # seconds: how long another process may show the old shape without a shared cache
@@ -127,6 +127,17 @@ def course_shapes(courses: list[CoursePage]) -> dict[int, CourseShape]:
 
 def course_shape(course: CoursePage) -> CourseShape:
     return course_shapes([course])[course.pk]
+
+
+def catalog_url() -> str | None:
+    """The live catalog's address, for the site's navigation, or None when there is none."""
+    key = f"courses:catalog-url:{content_version()}"
+    url = cache.get(key)
+    if url is None:
+        catalog = CourseCatalogPage.objects.live().only("url_path").first()
+        url = (catalog.url if catalog else "") or ""
+        cache.set(key, url, timeout=TIMEOUT)
+    return url or None
 
 
 @receiver(page_published, dispatch_uid="courses.shape.published")

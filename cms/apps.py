@@ -8,10 +8,12 @@ class CmsConfig(AppConfig):
     default = True
 
     def ready(self):
+        from cms.people import admin_access
         from cms.people.audit import connect_receivers
         from cms.spreadsheets import wagtail_exports_neutralise
 
         connect_receivers()
+        admin_access.connect_receivers()
         wagtail_exports_neutralise()
 
 

@@ -16,7 +16,7 @@ from cms.privacy.personal_data import PERSONAL_DATA_HOOK
 from cms.site.home_panels import HOME_PANEL_HOOK
 from cms.site.navigation import NAVIGATION_HOOK, NavItem
 
-from .catalogue import review
+from .catalogue import outline, review
 from .catalogue.hours import course_instruction_minutes, hours_warning
 from .catalogue.models import CECategory, CourseCatalogPage, CoursePage, LessonPage
 from .progress import privacy, selectors, services
@@ -32,13 +32,17 @@ def lesson_gate(serve):
 
     def serve_lesson(page, request, serve_args, serve_kwargs):
         if isinstance(page, LessonPage):
-            access = selectors.lesson_access(lesson=page, user=request.user)
+            enrollment = selectors.lesson_enrollment(user=request.user, lesson=page)
+            access = selectors.lesson_access(lesson=page, user=request.user, enrollment=enrollment)
             if access == "login":
                 return redirect_to_login(request.get_full_path())
             if access == "enroll":
                 messages.info(request, _("Enroll in this course to open its lessons."))
                 return redirect(selectors.lesson_course(page).url)
-            services.lesson_visit(user=request.user, lesson=page)
+            if enrollment is not None:
+                services.lesson_visit(user=request.user, lesson=page, enrollment=enrollment)
+            # Read once a request: the lesson template's outline takes it from here (course_tags.lesson_view).
+            request.lesson_enrollment = enrollment
         return serve(page, request, serve_args, serve_kwargs)
 
     return serve_lesson
@@ -106,8 +110,8 @@ def course_hours_check(request, page):
 
 @hooks.register(NAVIGATION_HOOK)
 def catalog_nav_item(request):
-    catalog = CourseCatalogPage.objects.live().only("url_path").first()
-    return NavItem(_("Courses"), catalog.url, order=10) if catalog else None
+    url = outline.catalog_url()
+    return NavItem(_("Courses"), url, order=10) if url else None
 
 
 @hooks.register(NAVIGATION_HOOK)

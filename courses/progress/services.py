@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,22 +37,35 @@ def _enrollment_for_lesson(*, user, lesson: LessonPage) -> Enrollment:
     return enrollment
 
 
-def lesson_visit(*, user, lesson: LessonPage) -> None:
-    """Remember the lesson a person last opened, for "continue where you left off".
+# Opening the same lesson again within this time writes nothing (docs/decisions.md: "Last visited").
+VISIT_REFRESH = timedelta(minutes=5)
 
-    Only an enrolled person's visit is remembered; for anyone else (an editor reading the lesson) nothing changes.
+
+def lesson_visit(*, user, lesson: LessonPage, enrollment: Enrollment | None = None) -> None:
+    """Remember the lesson a person last opened, for "continue where you left off" and "last active".
+
+    Only an enrolled person's visit is remembered; for anyone else (an editor reading the lesson) nothing
+    changes. Pass the ``enrollment`` when the request has read it. A visit is written only when it is
+    news: another lesson, or the same one after ``VISIT_REFRESH``, so reading a lesson costs no write.
     """
-    Enrollment.objects.filter(user=user, course__in=CoursePage.objects.ancestor_of(lesson)).update(
-        last_lesson=lesson, last_activity_at=timezone.now()
-    )
+    if enrollment is None:
+        enrollment = lesson_enrollment(user=user, lesson=lesson)
+        if enrollment is None:
+            return
+    now = timezone.now()
+    last = enrollment.last_activity_at
+    if enrollment.last_lesson_id == lesson.pk and last is not None and now - last < VISIT_REFRESH:
+        return
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrollment.last_lesson_id, enrollment.last_activity_at = lesson.pk, now
 
 
 @transaction.atomic
 def lesson_complete(*, user, lesson: LessonPage) -> tuple[LessonCompletion, bool]:
     """Mark a lesson complete for an enrolled person. Marking it twice keeps the first date."""
-    _enrollment_for_lesson(user=user, lesson=lesson)
+    enrollment = _enrollment_for_lesson(user=user, lesson=lesson)
     completion, created = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
-    lesson_visit(user=user, lesson=lesson)
+    lesson_visit(user=user, lesson=lesson, enrollment=enrollment)
     if created:
         lesson_completed.send(sender=LessonCompletion, user=user, lesson=lesson)
     return completion, created

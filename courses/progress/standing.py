@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 
 from django.urls import reverse
@@ -204,6 +205,7 @@ class CourseProgress:
 @dataclass
 class CourseOutline(CourseProgress):
     modules: list[ModuleEntry] = field(default_factory=list)
+    hours: list[tuple[str, Decimal]] = field(default_factory=list)  # CE hours: (category, hours)
 
 
 @dataclass

@@ -78,3 +78,41 @@ def small_course_with_learners(catalog):
     services.enrollment_create(user=partial, course=course)
     services.lesson_complete(user=partial, lesson=course_lessons(course)[0])
     return course
+
+
+def writes(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].split()[0] in {"UPDATE", "INSERT", "DELETE"}]
+
+
+def test_reading_the_same_lesson_again_writes_nothing(learner_client, learner, course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.enrollment_create(user=learner, course=course)
+    lesson = course_lessons(course)[2]
+    learner_client.get(lesson.url)
+    with CaptureQueriesContext(connection) as queries:
+        assert learner_client.get(lesson.url).status_code == 200
+    assert writes(queries) == []
+
+
+def test_another_lesson_is_recorded_at_once(learner_client, learner, course):
+    enrollment, _ = services.enrollment_create(user=learner, course=course)
+    lessons = course_lessons(course)
+    learner_client.get(lessons[2].url)
+    learner_client.get(lessons[3].url)
+    enrollment.refresh_from_db()
+    assert enrollment.last_lesson_id == lessons[3].pk
+
+
+def test_the_same_lesson_is_recorded_again_after_the_refresh_time(learner_client, learner, course):
+    from django.utils import timezone
+
+    enrollment, _ = services.enrollment_create(user=learner, course=course)
+    lesson = course_lessons(course)[2]
+    learner_client.get(lesson.url)
+    earlier = timezone.now() - services.VISIT_REFRESH - timezone.timedelta(seconds=1)
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=earlier)
+    learner_client.get(lesson.url)
+    enrollment.refresh_from_db()
+    assert enrollment.last_activity_at > earlier + services.VISIT_REFRESH

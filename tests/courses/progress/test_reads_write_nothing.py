@@ -65,12 +65,9 @@ def learner_pages(part_way) -> dict[str, str]:
 
 
 def lesson_pages(part_way) -> dict[str, str]:
-    """LESSON PAGES: not checked yet, since the lesson page still records the last lesson visited on every view.
-
-    Add the lesson page here (``"lesson": course_lessons(part_way["course"])[2].url``) once it writes
-    only when that lesson changes.
-    """
-    return {}
+    """The lesson page records the lesson visited only when it is news (another lesson, or minutes later)."""
+    lessons = course_lessons(part_way["course"])
+    return {"lesson": lessons[2].url, "completed lesson": lessons[0].url}
 
 
 def writes(client, url) -> list[str]:

@@ -191,7 +191,7 @@ def attempt_completed_course(attempt) -> bool:
     Only that changes what ``services.learner_certificates_check`` decides after a quiz: course hours are
     recorded, programs are met and renewals are earned when a course completes. So it must be the learner's
     first pass at the quiz (a later pass leaves every completion as it was), the quiz must sit in a module of
-    a course, and that course must now be complete as ``course_tallies`` defines it. Five queries at most.
+    a course, and that course must now be complete as ``course_tallies`` defines it. Seven queries at most.
     """
     if not attempt.passed or attempt.submitted_at is None:
         return False

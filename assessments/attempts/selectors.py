@@ -19,7 +19,8 @@ from .models import Attempt, Response
 
 def attempt_for_user(*, user, attempt_id: int) -> Attempt:
     """The person's own attempt, or 404: other people's attempts do not exist for them."""
-    attempt = Attempt.objects.filter(pk=attempt_id, user=user).select_related("quiz").first()
+    # The quiz's settings, without its authored questions: the attempt carries its own frozen copy.
+    attempt = Attempt.objects.filter(pk=attempt_id, user=user).select_related("quiz").defer("quiz__questions").first()
     if attempt is None:
         raise Http404("No such attempt.")
     return attempt

@@ -133,22 +133,25 @@ def attempt_answer(*, attempt: Attempt, question_key: str, answer) -> Response:
     cannot slip in beside a submission or past a lock.
     """
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        reason = rules.closed_reason(locked, timezone.now())
+        # Only whether it is closed can have changed since ``attempt`` was read: its snapshot and the
+        # questions it drew are fixed when it starts, so they are not read (and parsed) again.
+        state = Attempt.objects.select_for_update().values("submitted_at", "deadline").get(pk=attempt.pk)
+        attempt.submitted_at, attempt.deadline = state["submitted_at"], state["deadline"]
+        reason = rules.closed_reason(attempt, timezone.now())
         if reason:
             raise AttemptRefused(reason)
-        question = question_data(locked, question_key)
+        question = question_data(attempt, question_key)
         if question is None:
             raise NotFound("This question is not part of the attempt.")
-        saved = Response.objects.filter(attempt=locked, question_key=question_key).first()
-        if rules.answer_locked(locked, question, saved.answer if saved else None, saved is not None):
+        saved = Response.objects.filter(attempt=attempt, question_key=question_key).first()
+        if rules.answer_locked(attempt, question, saved.answer if saved else None, saved is not None):
             raise AnswerLocked("You have already answered this question, and its feedback has been shown.")
         try:
             cleaned = rules.clean_answer(question, answer, saved.answer if saved else None)
         except rules.AnswerShapeError as error:
             raise InvalidAnswer(str(error)) from error
         if saved is None:
-            return Response.objects.create(attempt=locked, question_key=question_key, answer=cleaned)
+            return Response.objects.create(attempt=attempt, question_key=question_key, answer=cleaned)
         saved.answer = cleaned
         saved.save(update_fields=["answer", "answered_at"])
         return saved

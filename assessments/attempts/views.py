@@ -43,17 +43,18 @@ def start(request, quiz_id: int):
     return redirect("attempt-question", attempt_id=attempt.pk, number=first_open)
 
 
-def _answer_from_post(kind: str, post, question) -> object:
+def _answer_from_post(question: dict, post) -> object:
     """The answer a question form carries, in the shape the service takes (see ``rules.clean_answer``)."""
+    kind = question["kind"]
     if kind == MULTIPLE:
         return post.getlist("answer")
     if kind == BRANCHING:
         return post.get("choice", "")
     if kind == ORDER:
         positions = {}
-        for option in question.options:
+        for item in question["items"]:
             try:
-                positions[option["key"]] = int(post.get(f"position-{option['key']}", ""))
+                positions[item["key"]] = int(post.get(f"position-{item['key']}", ""))
             except ValueError:
                 raise services.InvalidAnswer("Give every item a place in the order.") from None
         if sorted(positions.values()) != list(range(1, len(positions) + 1)):
@@ -80,16 +81,13 @@ def question(request, attempt_id: int, number: int):
     if not 1 <= number <= len(attempt.question_keys):
         return redirect("attempt-review", attempt_id=attempt.pk)
     key = attempt.question_keys[number - 1]
-    response = Response.objects.filter(attempt=attempt, question_key=key).first()
-    shown = selectors.learner_question(
-        attempt=attempt, number=number, answer=response.answer if response else None, answered=response is not None
-    )
+    question_asked = selectors.question_data(attempt, key)
+    kind = question_asked["kind"]
     error = None
     if request.method == "POST":
         try:
-            services.attempt_answer(
-                attempt=attempt, question_key=key, answer=_answer_from_post(shown.kind, request.POST, shown)
-            )
+            answer = _answer_from_post(question_asked, request.POST)
+            services.attempt_answer(attempt=attempt, question_key=key, answer=answer)
         except services.AnswerLocked as locked:
             refusal_message(request, locked)
             return redirect("attempt-question", attempt_id=attempt.pk, number=number)
@@ -98,11 +96,8 @@ def question(request, attempt_id: int, number: int):
             return redirect("attempt-review", attempt_id=attempt.pk)
         except services.InvalidAnswer as invalid:
             error = invalid.message
-            _keep_posted_order(shown, request.POST)
         else:
-            stays = shown.kind == BRANCHING or (
-                attempt.snapshot["feedback_timing"] == "immediate" and shown.kind != REFLECTION
-            )
+            stays = kind == BRANCHING or (attempt.snapshot["feedback_timing"] == "immediate" and kind != REFLECTION)
             if stays:
                 # "checked" tells the page to take the learner to the feedback just shown (focus and announce).
                 target = reverse("attempt-question", args=[attempt.pk, number])
@@ -110,10 +105,15 @@ def question(request, attempt_id: int, number: int):
             if number < len(attempt.question_keys):
                 return redirect("attempt-question", attempt_id=attempt.pk, number=number + 1)
             return redirect("attempt-review", attempt_id=attempt.pk)
-    # Saving as you go fits only when saving reveals nothing: graded quizzes, and reflections.
-    autosave = shown.kind != BRANCHING and (
-        attempt.snapshot["feedback_timing"] != "immediate" or shown.kind == REFLECTION
+    # Read after any save, so the page shows what is stored; a saved answer redirects without reading it.
+    response = Response.objects.filter(attempt=attempt, question_key=key).first()
+    shown = selectors.learner_question(
+        attempt=attempt, number=number, answer=response.answer if response else None, answered=response is not None
     )
+    if error:
+        _keep_posted_order(shown, request.POST)
+    # Saving as you go fits only when saving reveals nothing: graded quizzes, and reflections.
+    autosave = kind != BRANCHING and (attempt.snapshot["feedback_timing"] != "immediate" or kind == REFLECTION)
     context = {
         "attempt": attempt,
         "question": shown,

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 
+from assessments.models import Attempt
 from cms.people.access import may_see_person, person_records
-from courses.models import CECategory, ModulePage
+from courses.models import CECategory, CoursePage, ModulePage
+from courses.progress.completion import course_tallies
 from courses.progress.selectors import course_progress
 from courses.progress.standing import CourseProgress
 
@@ -173,6 +176,39 @@ def credits_to_review(*, reviewer):
     )
 
 
+def _course_paths_holding(quiz_id: int):
+    """The tree paths of the courses with a module that holds this quiz (a module sits one level below its course)."""
+    return (
+        ModulePage.objects.filter(quiz_id=quiz_id)
+        .annotate(course_path=Substr("path", 1, Length("path") - ModulePage.steplen))
+        .values_list("course_path", flat=True)
+    )
+
+
+def attempt_completed_course(attempt) -> bool:
+    """Whether a submitted attempt completed a course for its learner, so the certificate check has news.
+
+    Only that changes what ``services.learner_certificates_check`` decides after a quiz: course hours are
+    recorded, programs are met and renewals are earned when a course completes. So it must be the learner's
+    first pass at the quiz (a later pass leaves every completion as it was), the quiz must sit in a module of
+    a course, and that course must now be complete as ``course_tallies`` defines it. Seven queries at most.
+    """
+    if not attempt.passed or attempt.submitted_at is None:
+        return False
+    earlier_pass = Attempt.objects.filter(
+        user_id=attempt.user_id, quiz_id=attempt.quiz_id, passed=True, submitted_at__lt=attempt.submitted_at
+    )
+    # One query: no course when the quiz is in none, or when the learner had passed it before.
+    courses = list(
+        CoursePage.objects.filter(path__in=_course_paths_holding(attempt.quiz_id))
+        .alias(passed_before=Exists(earlier_pass))
+        .filter(passed_before=False)
+        .only("pk", "path")
+    )
+    tallies = course_tallies(people=[attempt.user_id], courses=courses)
+    return any(tally.completed_at is not None for tally in tallies.values())
+
+
 def program_completed_by_attempt(attempt) -> Program | None:
     """The program a passed quiz attempt has just completed, if any: an active program requiring a course
     whose module holds this quiz, whose requirements are met, and of which the learner held no certificate
@@ -184,8 +220,7 @@ def program_completed_by_attempt(attempt) -> Program | None:
     """
     if not attempt.passed or attempt.submitted_at is None:
         return None
-    modules = ModulePage.objects.filter(quiz_id=attempt.quiz_id).values_list("path", flat=True)
-    course_paths = {path[: -ModulePage.steplen] for path in modules}
+    course_paths = set(_course_paths_holding(attempt.quiz_id))
     if not course_paths:
         return None
     programs = list(

@@ -349,3 +349,39 @@ def test_a_refused_order_keeps_the_places_given(learner_client):
     assert response.status_code == 400
     assert re.search(rf'id="position-{first}".*?<option value="2" selected>', response.content.decode(), re.S)
     assert not Response.objects.exists()
+
+
+# The session and user, the attempt (with its quiz) and the answer shown. The page's navigation and
+# the admin link in the header add 3 more today (the catalog's address and the admin permission check).
+QUESTION_PAGE_QUERIES = 13  # 10 once the navigation and admin-link checks are cached
+
+
+def question_page_queries(client, learner, *, copies: int, earlier_attempts: int) -> tuple[int, int]:
+    """Queries of showing a question and of saving an answer to it, on a quiz of ``copies`` times the
+    sample questions, for a learner who has submitted ``earlier_attempts`` before."""
+    quiz = build_quiz(title=f"Quiz of {copies * 5}", feedback_timing="after_submission")
+    quiz.questions = [q for _ in range(copies) for q in sample_questions()]
+    quiz.save_revision().publish()
+    quiz = Quiz.objects.get(pk=quiz.pk)
+    for _ in range(earlier_attempts):
+        services.attempt_submit(attempt=services.attempt_start(user=learner, quiz=quiz).attempt)
+    attempt = start(client, quiz)
+    number, data = single(attempt)
+    url = reverse("attempt-question", args=[attempt.pk, number])
+    client.get(url)  # the first request of a session may set things up once
+    with CaptureQueriesContext(connection) as shown:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as saved:
+        assert client.post(url, {"answer": data["options"][0]["key"]}).status_code == 302
+    return len(shown), len(saved)
+
+
+def test_question_page_and_answer_save_queries_do_not_grow_with_questions_or_attempts(learner_client, learner):
+    small = question_page_queries(learner_client, learner, copies=1, earlier_attempts=0)
+    large = question_page_queries(learner_client, learner, copies=6, earlier_attempts=4)
+    assert small == large
+    shown, saved = small
+    assert shown <= QUESTION_PAGE_QUERIES
+    # Session, user, the attempt; then, locked, its state, the saved answer and the write (with the
+    # savepoint the test's transaction wraps it in).
+    assert saved <= 8

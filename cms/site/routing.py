@@ -1,0 +1,113 @@
+"""Page routing in a constant number of queries, and the request's site from the cache.
+
+Wagtail walks the page tree one level at a time (a child by slug, then its specific row: two
+queries a level) and looks the ``Site`` up in the database on every request. Here the page is
+found by its ``url_path`` in two queries whatever its depth, and the site (with its root page)
+comes from the cache. Both answers are Wagtail's own: the walk is used whenever a page type
+routes differently, and the site is found by Wagtail's rule, then cached until the next change
+to a site or page (``routing_version``).
+"""
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http.request import split_domain_port
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+
+VERSION_KEY = "site-routing:version"
+SITE_CACHE_TIMEOUT = 24 * 60 * 60
+
+
+def routing_version() -> str:
+    """The token naming the current sites, page tree and view restrictions; it changes with any of them."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _routing_version_bump() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def routing_changed(sender, instance, **kwargs) -> None:
+    """Retire what was cached about sites, pages and view restrictions.
+
+    Once now, so the change shows on the next request, and again when the transaction commits,
+    so a request that read the old rows meanwhile cannot keep them cached.
+    """
+    if isinstance(instance, Page | Site | PageViewRestriction):
+        _routing_version_bump()
+        transaction.on_commit(_routing_version_bump)
+
+
+def _site_key(hostname: str, port: int) -> str:
+    digest = hashlib.sha256(f"{hostname}:{port}".encode()).hexdigest()[:32]
+    return f"site-routing:site:{digest}"
+
+
+def site_for_request(request) -> Site | None:
+    """The site answering this request (Wagtail's rule), with its root page in its specific form.
+
+    Cached per host name and port until any site or page changes, so a request costs no query.
+    """
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    key = _site_key(hostname, port)
+    cached = cache.get_many([VERSION_KEY, key])
+    version = cached.get(VERSION_KEY) or routing_version()
+    entry = cached.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    site = Site._find_for_request(request)
+    if site is not None:
+        site.root_page = site.root_page.specific
+    cache.set(key, (version, site), timeout=SITE_CACHE_TIMEOUT)
+    return site
+
+
+class CachedSiteMiddleware:
+    """Gives Wagtail the request's site from the cache (Wagtail keeps it in ``request._wagtail_site``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request._wagtail_site = site_for_request(request)
+        return self.get_response(request)
+
+
+def _page_types_routing_their_own_way() -> list[type]:
+    return [
+        model
+        for model in get_page_models()
+        if model.route is not Page.route and not getattr(model, "routes_by_url_path", False)
+    ]
+
+
+def route_by_url_path(root: Page, request, path_components: list[str]):
+    """Find the live page at ``path_components`` below ``root`` in two queries, as Wagtail's walk would.
+
+    Returns ``None`` when the walk must decide: a page type routes its own way (so any page on
+    the way might), or no single page has that URL path (a trailing path a parent may answer).
+    Raises ``Http404`` for a page that is not live, like Wagtail.
+    """
+    if _page_types_routing_their_own_way():
+        return None
+    url_path = root.url_path + "".join(f"{component}/" for component in path_components)
+    pages = list(
+        Page.objects.filter(
+            url_path=url_path, path__startswith=root.path, depth=root.depth + len(path_components)
+        ).specific()[:2]
+    )
+    if len(pages) != 1:
+        return None
+    # Wagtail's own last step: only a live page is served. Pages above it need not be live.
+    return Page.route(pages[0], request, [])

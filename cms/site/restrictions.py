@@ -3,22 +3,40 @@
 Before serving a page, Wagtail asks ``page.get_view_restrictions()``, which reads the page's
 ancestors (one query) and then the restrictions on them (another), on every request. Which pages
 carry a restriction, and which are aliases (whose source's restrictions apply), changes rarely:
-it is cached until the next change to a page or a restriction (``routing_version``). A page with
+it is cached until a restriction or an alias changes or a page moves (``RESTRICTIONS_VERSION``). A page with
 neither on itself or any ancestor has no restriction, and is answered without a query; any other
 page gets Wagtail's own query, so restrictions are applied exactly as Wagtail applies them.
 """
 
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import post_page_move
 
-from cms.site.routing import VERSION_KEY, routing_version
+from cms.site.routing import cache_version, version_bump
 
+RESTRICTIONS_VERSION = "site-routing:restrictions-version"
 PATHS_KEY = "site-routing:restricted-or-alias-paths"
 
 
+@receiver(post_save)
+@receiver(post_delete)
+def restrictions_changed(sender, instance, **kwargs) -> None:
+    """A restriction, or an alias (which takes its source's restrictions), changed: the cached paths are retired."""
+    if isinstance(instance, PageViewRestriction) or (isinstance(instance, Page) and instance.alias_of_id):
+        version_bump(RESTRICTIONS_VERSION)
+
+
+@receiver(post_page_move)
+def page_moved(sender, **kwargs) -> None:
+    """A move changes the tree paths of the page and all below it."""
+    version_bump(RESTRICTIONS_VERSION)
+
+
 def _restricted_or_alias_paths() -> frozenset[str]:
-    found = cache.get_many([VERSION_KEY, PATHS_KEY])
-    version = found.get(VERSION_KEY) or routing_version()
+    found = cache.get_many([RESTRICTIONS_VERSION, PATHS_KEY])
+    version = found.get(RESTRICTIONS_VERSION) or cache_version(RESTRICTIONS_VERSION)
     cached = found.get(PATHS_KEY)
     if cached is not None and cached[0] == version:
         return cached[1]

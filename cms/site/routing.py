@@ -4,8 +4,8 @@ Wagtail walks the page tree one level at a time (a child by slug, then its speci
 queries a level) and looks the ``Site`` up in the database on every request. Here the page is
 found by its ``url_path`` in two queries whatever its depth, and the site (with its root page)
 comes from the cache. Both answers are Wagtail's own: the walk is used whenever a page type
-routes differently, and the site is found by Wagtail's rule, then cached until the next change
-to a site or page (``routing_version``).
+routes differently, and the site is found by Wagtail's rule, then cached until a site or the
+pages at its root change (``SITES_VERSION``).
 """
 
 import hashlib
@@ -16,36 +16,55 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
-from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+from wagtail.models import Page, Site, get_page_models
+from wagtail.signals import post_page_move
 
-VERSION_KEY = "site-routing:version"
+SITES_VERSION = "site-routing:sites-version"
 SITE_CACHE_TIMEOUT = 24 * 60 * 60
 
 
-def routing_version() -> str:
-    """The token naming the current sites, page tree and view restrictions; it changes with any of them."""
-    version = cache.get(VERSION_KEY)
+def cache_version(key: str) -> str:
+    """The token under ``key`` naming the current state of what it covers; ``version_bump`` replaces it."""
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
     return version
 
 
-def _routing_version_bump() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def _replace_version(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, timeout=None)
 
 
-@receiver(post_save)
-@receiver(post_delete)
-def routing_changed(sender, instance, **kwargs) -> None:
-    """Retire what was cached about sites, pages and view restrictions.
+def version_bump(key: str) -> None:
+    """Retire what was cached under the version ``key``.
 
     Once now, so the change shows on the next request, and again when the transaction commits,
     so a request that read the old rows meanwhile cannot keep them cached.
     """
-    if isinstance(instance, Page | Site | PageViewRestriction):
-        _routing_version_bump()
-        transaction.on_commit(_routing_version_bump)
+    _replace_version(key)
+    transaction.on_commit(lambda: _replace_version(key))
+
+
+def _is_or_is_below_a_site_root(page: Page) -> bool:
+    if not page.url_path:
+        return False
+    root_paths = {root.root_path for root in Site.get_site_root_paths()}
+    parent_url_path = page.url_path.rstrip("/").rsplit("/", 1)[0] + "/"
+    return page.url_path in root_paths or parent_url_path in root_paths
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def sites_changed(sender, instance, **kwargs) -> None:
+    """A site, a site's root page or a page just below it changed: the cached sites (and root pages) are retired."""
+    if isinstance(instance, Site) or (isinstance(instance, Page) and _is_or_is_below_a_site_root(instance)):
+        version_bump(SITES_VERSION)
+
+
+@receiver(post_page_move)
+def page_moved(sender, **kwargs) -> None:
+    version_bump(SITES_VERSION)
 
 
 def _site_key(hostname: str, port: int) -> str:
@@ -56,13 +75,14 @@ def _site_key(hostname: str, port: int) -> str:
 def site_for_request(request) -> Site | None:
     """The site answering this request (Wagtail's rule), with its root page in its specific form.
 
-    Cached per host name and port until any site or page changes, so a request costs no query.
+    Cached per host name and port until a site, its root page or a page just below the root changes
+    (the root page's children count is part of it), so a request costs no query.
     """
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
     key = _site_key(hostname, port)
-    cached = cache.get_many([VERSION_KEY, key])
-    version = cached.get(VERSION_KEY) or routing_version()
+    cached = cache.get_many([SITES_VERSION, key])
+    version = cached.get(SITES_VERSION) or cache_version(SITES_VERSION)
     entry = cached.get(key)
     if entry is not None and entry[0] == version:
         return entry[1]

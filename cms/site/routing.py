@@ -122,9 +122,11 @@ def route_by_url_path(root: Page, request, path_components: list[str]):
     if _page_types_routing_their_own_way():
         return None
     url_path = root.url_path + "".join(f"{component}/" for component in path_components)
+    # url_path has no index of its own; the slug (the last component) does, and narrows to a few rows.
+    slug = path_components[-1] if path_components else root.slug
     pages = list(
         Page.objects.filter(
-            url_path=url_path, path__startswith=root.path, depth=root.depth + len(path_components)
+            slug=slug, url_path=url_path, path__startswith=root.path, depth=root.depth + len(path_components)
         ).specific()[:2]
     )
     if len(pages) != 1:

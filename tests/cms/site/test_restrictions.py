@@ -83,8 +83,24 @@ def test_a_page_moved_under_a_restricted_page_is_restricted_at_once(client, home
     assert refused_login(client.get("/section/outside/"))
 
 
+def test_a_restricted_page_keeps_its_restriction_when_moved(client, home, page):
+    restrict(page, PageViewRestriction.LOGIN)
+    assert refused_login(client.get(page.url))
+    page.move(home, pos="last-child")
+    assert refused_login(client.get("/inner/"))
+
+
 def test_an_alias_of_a_restricted_page_is_restricted(client, home, page):
     restrict(page, PageViewRestriction.LOGIN)
+    assert refused_login(client.get(page.url))
     alias = page.create_alias(parent=home, update_slug="inner-alias")
-    assert client.get(page.url).status_code == 302
+    assert refused_login(client.get(alias.url))
+
+
+def test_restricting_a_page_restricts_its_aliases_at_once(client, home, page):
+    """An alias takes its source's restrictions without a row of its own."""
+    alias = page.create_alias(parent=home, update_slug="inner-alias")
+    assert client.get(alias.url).status_code == 200
+    restrict(page, PageViewRestriction.LOGIN)
+    assert not alias.view_restrictions.exists()
     assert refused_login(client.get(alias.url))

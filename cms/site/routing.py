@@ -67,41 +67,47 @@ def page_moved(sender, **kwargs) -> None:
     version_bump(SITES_VERSION)
 
 
-def _site_key(hostname: str, port: int) -> str:
-    digest = hashlib.sha256(f"{hostname}:{port}".encode()).hexdigest()[:32]
+def _site_key(request) -> str:
+    # Wagtail's rule reads the raw host (no ALLOWED_HOSTS check) and the port.
+    hostname = split_domain_port(request._get_raw_host())[0]
+    digest = hashlib.sha256(f"{hostname}:{request.get_port()}".encode()).hexdigest()[:32]
     return f"site-routing:site:{digest}"
 
 
-def site_for_request(request) -> Site | None:
-    """The site answering this request (Wagtail's rule), with its root page in its specific form.
-
-    Cached per host name and port until a site, its root page or a page just below the root changes
-    (the root page's children count is part of it), so a request costs no query.
-    """
-    hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
-    key = _site_key(hostname, port)
-    cached = cache.get_many([SITES_VERSION, key])
-    version = cached.get(SITES_VERSION) or cache_version(SITES_VERSION)
-    entry = cached.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    site = Site._find_for_request(request)
-    if site is not None:
-        site.root_page = site.root_page.specific
-    cache.set(key, (version, site), timeout=SITE_CACHE_TIMEOUT)
-    return site
-
-
 class CachedSiteMiddleware:
-    """Gives Wagtail the request's site from the cache (Wagtail keeps it in ``request._wagtail_site``)."""
+    """Gives Wagtail the request's site from the cache, so a request costs no query for it.
+
+    Wagtail keeps the site it finds in ``request._wagtail_site``. When the cache has the site for
+    this host name and port, it is put there; otherwise nothing is looked up here (a request that
+    needs no site, or comes during a database outage, makes no query), and the site Wagtail finds
+    during the request is cached, with its root page in specific form, until a site, a root page or
+    a page just below a root changes (the root's children count is part of it).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request._wagtail_site = site_for_request(request)
-        return self.get_response(request)
+        key = _site_key(request)
+        cached = cache.get_many([SITES_VERSION, key])
+        version = cached.get(SITES_VERSION) or cache_version(SITES_VERSION)
+        entry = cached.get(key)
+        if entry is not None and entry[0] == version:
+            request._wagtail_site = entry[1]
+            return self.get_response(request)
+        response = self.get_response(request)
+        if hasattr(request, "_wagtail_site"):
+            cache.set(key, (version, _site_to_cache(request._wagtail_site)), timeout=SITE_CACHE_TIMEOUT)
+        return response
+
+
+def _site_to_cache(site: Site | None) -> Site | None:
+    # Read afresh: the request may have left its own state on the site and its root page.
+    if site is None:
+        return None
+    fresh = Site.objects.select_related("root_page").get(pk=site.pk)
+    fresh.root_page = fresh.root_page.specific
+    return fresh
 
 
 def _page_types_routing_their_own_way() -> list[type]:

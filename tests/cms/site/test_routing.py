@@ -9,7 +9,7 @@ from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
 from cms.site.models import StandardPage
-from cms.site.routing import site_for_request
+from cms.site.routing import CachedSiteMiddleware
 from tests.factories import publish
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,16 @@ def chain(home):
 
 
 def request_for(path: str):
+    """A request for ``path`` that has been through the site middleware, with the site cached."""
+
+    def wagtail_finds_the_site(request):
+        Site.find_for_request(request)
+        return HttpResponse()
+
+    CachedSiteMiddleware(wagtail_finds_the_site)(RequestFactory().get(path))
     request = RequestFactory().get(path)
-    request._wagtail_site = site_for_request(request)
+    CachedSiteMiddleware(lambda request: HttpResponse())(request)
+    assert hasattr(request, "_wagtail_site")
     return request
 
 
@@ -69,6 +77,12 @@ def test_the_site_is_looked_up_once_then_taken_from_the_cache(client, home):
     client.get(home.url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(home.url).status_code == 200
+    assert not [query for query in queries if "wagtailcore_site" in query["sql"]]
+
+
+def test_a_request_that_needs_no_site_looks_none_up(client, home):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/schema/").status_code == 200
     assert not [query for query in queries if "wagtailcore_site" in query["sql"]]
 
 

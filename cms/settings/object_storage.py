@@ -26,7 +26,7 @@ S3_BACKEND = "storages.backends.s3.S3Storage"
 
 
 def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    """Like ``env_bool`` in base.py (which imports this module): anything but a clear yes or no stops startup."""
+    """Like ``env_bool`` in environment.py: anything but a clear yes or no stops startup."""
     value = environ.get(name, "").strip().lower()
     if not value:
         return default

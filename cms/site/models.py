@@ -5,10 +5,18 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.site.home_panels import home_panels
+from cms.site.restrictions import CachedViewRestrictionsMixin
+from cms.site.routing import route_by_url_path
 
 
-class HomePage(Page):
-    """The site's front page. Feature apps hang their own index pages beneath it."""
+class HomePage(CachedViewRestrictionsMixin, Page):
+    """The site's front page. Feature apps hang their own index pages beneath it.
+
+    As the site's root page it routes every request (``cms/site/routing.py``): by URL path in two
+    queries, or by Wagtail's walk down the tree where that could answer differently.
+    """
+
+    routes_by_url_path = True
 
     intro = models.CharField(max_length=250, blank=True)
     body = RichTextField(blank=True)
@@ -25,8 +33,11 @@ class HomePage(Page):
         context["panels"] = home_panels(request)
         return context
 
+    def route(self, request, path_components):
+        return route_by_url_path(self, request, path_components) or super().route(request, path_components)
 
-class StandardPage(Page):
+
+class StandardPage(CachedViewRestrictionsMixin, Page):
     """A plain page of text, e.g. "About" or "Privacy"."""
 
     intro = models.CharField(max_length=250, blank=True)

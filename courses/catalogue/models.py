@@ -14,10 +14,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.site.restrictions import CachedViewRestrictionsMixin
+
 from .blocks import RICH_TEXT_FEATURES, LessonBodyBlock, LessonReferencesBlock
 
 
-class CourseCatalogPage(Page):
+class CourseCatalogPage(CachedViewRestrictionsMixin, Page):
     """The list of courses. One per site, directly under the home page."""
 
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
@@ -32,7 +34,7 @@ class CourseCatalogPage(Page):
         verbose_name = _("course catalog")
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     """A course: modules of lessons that a learner enrolls in and works through in order."""
 
     summary = models.CharField(
@@ -99,7 +101,7 @@ class CourseHours(Orderable):
         constraints = [models.UniqueConstraint(fields=["course", "category"], name="unique_course_hours_category")]
 
 
-class ModulePage(Page):
+class ModulePage(CachedViewRestrictionsMixin, Page):
     """A module groups the lessons on one theme. Later it ends with its quiz."""
 
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
@@ -131,7 +133,7 @@ class ModulePage(Page):
         return redirect(f"{course.url}#module-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     """A lesson: teaching text and activities.
 
     Open to enrolled learners and to the course's editors: ``courses/wagtail_hooks.py`` checks it

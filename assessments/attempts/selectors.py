@@ -86,11 +86,19 @@ def quiz_status(*, user, quiz: Quiz) -> QuizStatus:
 
 
 def quiz_statuses(*, user, quiz_ids: list[int]) -> dict[int, QuizStatus]:
-    """Status for several live quizzes in two queries, for course outlines."""
-    quizzes = {q.pk: q for q in Quiz.objects.filter(pk__in=quiz_ids, live=True)}
+    """Status for several live quizzes in two queries, for course outlines.
+
+    Neither the quizzes' questions nor the attempts' frozen questions and results are read: outlines
+    need the settings, numbers, scores and dates, and those fields are the bulk of each row.
+    """
+    quizzes = {q.pk: q for q in Quiz.objects.filter(pk__in=quiz_ids, live=True).defer("questions")}
     attempts = []
     if user.is_authenticated and quizzes:
-        attempts = list(Attempt.objects.filter(user=user, quiz_id__in=quizzes).order_by("number"))
+        attempts = list(
+            Attempt.objects.filter(user=user, quiz_id__in=quizzes)
+            .defer("snapshot", "question_keys", "option_orders", "result")
+            .order_by("number")
+        )
     return {pk: _status(quiz, [a for a in attempts if a.quiz_id == pk]) for pk, quiz in quizzes.items()}
 
 

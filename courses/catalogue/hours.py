@@ -1,7 +1,7 @@
 """CE hours: how they are written, and the instruction time that can honestly carry them.
 
 One CE hour stands for 50 to 60 minutes of learning. A course's instruction time is its live
-lessons' estimated minutes plus one attempt at each live module quiz (``quiz_minutes``). Hours
+lessons' estimated minutes plus one attempt at each live module quiz (``quizzes_minutes``). Hours
 awarded beyond one per 50 minutes of that time are flagged to the trainer, not refused: other
 approved training may count toward a program's hours. The course editor, the program editor and
 the demo's tests all ask this module.
@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from assessments.quizzes.models import Quiz
-from assessments.quizzes.timing import quiz_minutes
+from assessments.quizzes.timing import quizzes_minutes
 from cms.dates import duration_text
 
 from .models import LessonPage, ModulePage
@@ -26,7 +26,9 @@ MINUTES_PER_HOUR = 50  # the fewest minutes one CE hour may stand for
 
 def instruction_minutes(lesson_minutes: Iterable[int], quizzes: Iterable[Quiz]) -> int:
     """The rule: the lessons' estimated minutes plus one attempt at each quiz."""
-    return sum(lesson_minutes) + sum(quiz_minutes(quiz) for quiz in quizzes)
+    quizzes = list(quizzes)
+    minutes = quizzes_minutes(quizzes)
+    return sum(lesson_minutes) + sum(minutes[quiz.pk] for quiz in quizzes)
 
 
 def course_instruction_minutes(course) -> int:

@@ -17,3 +17,18 @@ def test_the_raw_estimate_is_the_quiz_pages_estimate(draw):
 
 def test_drawing_fewer_questions_takes_less_time():
     assert quiz_minutes(build_quiz(title="Short", draw_count=1)) < quiz_minutes(build_quiz(title="Whole"))
+
+
+def test_estimates_come_from_the_cache_and_a_publish_retires_them(django_assert_num_queries):
+    from assessments.quizzes.models import Quiz
+    from assessments.quizzes.timing import quizzes_minutes
+
+    quiz = build_quiz(title="Whole")
+    whole = quizzes_minutes([quiz])[quiz.pk]
+    lean = Quiz.objects.defer("questions").get(pk=quiz.pk)
+    with django_assert_num_queries(0):  # the questions are not loaded again
+        assert quizzes_minutes([lean]) == {quiz.pk: whole}
+    quiz.draw_count = 1
+    quiz.save_revision().publish()
+    lean = Quiz.objects.defer("questions").get(pk=quiz.pk)
+    assert quizzes_minutes([lean])[quiz.pk] == quiz_minutes(quiz) < whole

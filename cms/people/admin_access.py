@@ -6,24 +6,15 @@ permissions, or of a group's permissions, replaces, so losing access hides the A
 The admin itself still checks the permission on every request; this decides only the link.
 """
 
-import uuid
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete
 
+from cms.ops import cache_versions
+
 VERSION_KEY = "cms:permissions-version"
-TIMEOUT = 300  # seconds: how long another process may keep an answer without a shared cache
-
-
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
-    return version
+TIMEOUT = 300  # seconds: a cached answer's lifetime; a new version retires it sooner
 
 
 def may_open_admin(user) -> bool:
@@ -32,7 +23,7 @@ def may_open_admin(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    key = f"cms:admin-access:{_version()}:{user.pk}"
+    key = f"cms:admin-access:{cache_versions.current(VERSION_KEY)}:{user.pk}"
     answer = cache.get(key)
     if answer is None:
         answer = user.has_perm("wagtailadmin.access_admin")
@@ -42,7 +33,7 @@ def may_open_admin(user) -> bool:
 
 def permissions_changed(**kwargs) -> None:
     """Forget every cached answer: someone's groups or permissions, or a group's permissions, changed."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache_versions.bump(VERSION_KEY)
 
 
 def connect_receivers() -> None:

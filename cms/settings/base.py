@@ -200,6 +200,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Whether every process reads the same cache; without it, cache versions live 15 seconds (cms.ops.cache_versions).
+CACHE_SHARED = bool(REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -6,6 +6,7 @@ carry a restriction, and which are aliases (whose source's restrictions apply), 
 it is cached until a restriction or an alias changes or a page moves (``RESTRICTIONS_VERSION``). A page with
 neither on itself or any ancestor has no restriction, and is answered without a query; any other
 page gets Wagtail's own query, so restrictions are applied exactly as Wagtail applies them.
+Without a shared cache (``cache_versions.shared()``) nothing is skipped: every page gets Wagtail's check.
 """
 
 from django.core.cache import cache
@@ -14,7 +15,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import post_page_move
 
-from cms.site.routing import cache_version, version_bump
+from cms.ops import cache_versions
 
 RESTRICTIONS_VERSION = "site-routing:restrictions-version"
 PATHS_KEY = "site-routing:restricted-or-alias-paths"
@@ -25,18 +26,18 @@ PATHS_KEY = "site-routing:restricted-or-alias-paths"
 def restrictions_changed(sender, instance, **kwargs) -> None:
     """A restriction, or an alias (which takes its source's restrictions), changed: the cached paths are retired."""
     if isinstance(instance, PageViewRestriction) or (isinstance(instance, Page) and instance.alias_of_id):
-        version_bump(RESTRICTIONS_VERSION)
+        cache_versions.bump(RESTRICTIONS_VERSION)
 
 
 @receiver(post_page_move)
 def page_moved(sender, **kwargs) -> None:
     """A move changes the tree paths of the page and all below it."""
-    version_bump(RESTRICTIONS_VERSION)
+    cache_versions.bump(RESTRICTIONS_VERSION)
 
 
 def _restricted_or_alias_paths() -> frozenset[str]:
     found = cache.get_many([RESTRICTIONS_VERSION, PATHS_KEY])
-    version = found.get(RESTRICTIONS_VERSION) or cache_version(RESTRICTIONS_VERSION)
+    version = found.get(RESTRICTIONS_VERSION) or cache_versions.current(RESTRICTIONS_VERSION)
     cached = found.get(PATHS_KEY)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -48,7 +49,13 @@ def _restricted_or_alias_paths() -> frozenset[str]:
 
 
 def may_be_restricted(page: Page) -> bool:
-    """Whether a view restriction could apply to ``page``: one on it or an ancestor, or an alias among them."""
+    """Whether a view restriction could apply to ``page``: one on it or an ancestor, or an alias among them.
+
+    Without a shared cache another process may have added a restriction this one has not heard
+    of, so every page gets Wagtail's own check there.
+    """
+    if not cache_versions.shared():
+        return True
     watched = _restricted_or_alias_paths()
     if not watched:
         return False

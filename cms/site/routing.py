@@ -9,41 +9,18 @@ pages at its root change (``SITES_VERSION``).
 """
 
 import hashlib
-import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site, get_page_models
 from wagtail.signals import post_page_move
 
+from cms.ops import cache_versions
+
 SITES_VERSION = "site-routing:sites-version"
 SITE_CACHE_TIMEOUT = 24 * 60 * 60
-
-
-def cache_version(key: str) -> str:
-    """The token under ``key`` naming the current state of what it covers; ``version_bump`` replaces it."""
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(key)
-    return version
-
-
-def _replace_version(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, timeout=None)
-
-
-def version_bump(key: str) -> None:
-    """Retire what was cached under the version ``key``.
-
-    Once now, so the change shows on the next request, and again when the transaction commits,
-    so a request that read the old rows meanwhile cannot keep them cached.
-    """
-    _replace_version(key)
-    transaction.on_commit(lambda: _replace_version(key))
 
 
 def _is_or_is_below_a_site_root(page: Page) -> bool:
@@ -59,12 +36,12 @@ def _is_or_is_below_a_site_root(page: Page) -> bool:
 def sites_changed(sender, instance, **kwargs) -> None:
     """A site, a site's root page or a page just below it changed: the cached sites (and root pages) are retired."""
     if isinstance(instance, Site) or (isinstance(instance, Page) and _is_or_is_below_a_site_root(instance)):
-        version_bump(SITES_VERSION)
+        cache_versions.bump(SITES_VERSION)
 
 
 @receiver(post_page_move)
 def page_moved(sender, **kwargs) -> None:
-    version_bump(SITES_VERSION)
+    cache_versions.bump(SITES_VERSION)
 
 
 def _site_key(request) -> str:
@@ -90,7 +67,7 @@ class CachedSiteMiddleware:
     def __call__(self, request):
         key = _site_key(request)
         cached = cache.get_many([SITES_VERSION, key])
-        version = cached.get(SITES_VERSION) or cache_version(SITES_VERSION)
+        version = cached.get(SITES_VERSION) or cache_versions.current(SITES_VERSION)
         entry = cached.get(key)
         if entry is not None and entry[0] == version:
             request._wagtail_site = entry[1]

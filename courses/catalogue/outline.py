@@ -5,14 +5,12 @@ values under a key with a content version, and every publish, unpublish, move, d
 restriction change (the receivers below) starts a new version, so the change shows at once. The
 learner's own state (completions, quiz attempts, enrollment) is never cached here.
 
-With the per-process cache (no ``REDIS_URL``), a new version reaches only the process that saw the
-change; the other processes see it when their entries expire (``TIMEOUT``). With Redis every process
-shares the version.
+The version is ``cms.ops.cache_versions``'s: with Redis every process shares it; with the
+per-process cache (no ``REDIS_URL``) the other processes see a change within its ``LOCAL_SECONDS``.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,11 +22,12 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from assessments.models import Competency
+from cms.ops import cache_versions
 
 from .models import CECategory, CourseCatalogPage, CourseHours, CoursePage, LessonPage, ModulePage
 
 VERSION_KEY = "courses:content-version"
-TIMEOUT = 300  # seconds: how long another process may show the old shape without a shared cache
+TIMEOUT = 300  # seconds: a cached shape's lifetime; a new version retires it sooner
 
 # The fields learner pages read; anything else is loaded on first use, one query per page.
 _PAGE_FIELDS = ("id", "page_ptr_id", "title", "slug", "path", "depth", "url_path", "live", "locale_id")
@@ -39,17 +38,7 @@ LESSON_FIELDS = (*_PAGE_FIELDS, "estimated_minutes")
 
 def content_version() -> str:
     """The current version of the published course content; any change to it starts a new one."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def content_changed() -> None:
-    """Retire every cached course shape and lesson body: the next request builds them afresh."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    return cache_versions.current(VERSION_KEY)
 
 
 @dataclass
@@ -144,7 +133,7 @@ def catalog_url() -> str | None:
 @receiver(page_unpublished, dispatch_uid="courses.shape.unpublished")
 @receiver(post_page_move, dispatch_uid="courses.shape.moved")
 def _page_changed(sender, **kwargs):
-    content_changed()
+    cache_versions.bump(VERSION_KEY)
 
 
 @receiver(post_save, dispatch_uid="courses.shape.saved")
@@ -153,4 +142,4 @@ def _content_saved(sender, instance, **kwargs):
     # Any page: a catalog, course, module or lesson changed in the tree (also outside the publish
     # actions, e.g. a page saved as not live), or what the outline shows of a lesson's competencies.
     if isinstance(instance, Page | PageViewRestriction | CourseHours | CECategory | Competency):
-        content_changed()
+        cache_versions.bump(VERSION_KEY)

@@ -2,11 +2,15 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from cms.ops import cache_versions
 from cms.site.models import StandardPage
+from cms.site.restrictions import PATHS_KEY, RESTRICTIONS_VERSION
 from tests.factories import LearnerFactory, publish
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +108,33 @@ def test_restricting_a_page_restricts_its_aliases_at_once(client, home, page):
     restrict(page, PageViewRestriction.LOGIN)
     assert not alias.view_restrictions.exists()
     assert refused_login(client.get(alias.url))
+
+
+def _another_process_missed_the_restriction():
+    """What a process without a shared cache may hold: the restriction added elsewhere is not in its paths."""
+    version = cache_versions.current(RESTRICTIONS_VERSION)
+    cache.set(PATHS_KEY, (version, frozenset()), timeout=None)
+
+
+def test_with_a_shared_cache_the_cached_paths_decide(client, page):
+    # The stale entry is read as is: a shared cache is trusted to have been bumped.
+    restrict(page, PageViewRestriction.LOGIN)
+    _another_process_missed_the_restriction()
+    assert client.get(page.url).status_code == 200
+
+
+@override_settings(CACHE_SHARED=False)
+def test_without_a_shared_cache_a_restriction_applies_whatever_the_cache_holds(client, page):
+    restrict(page, PageViewRestriction.LOGIN)
+    _another_process_missed_the_restriction()
+    assert refused_login(client.get(page.url))
+    client.force_login(LearnerFactory())
+    assert client.get(page.url).status_code == 200
+
+
+@override_settings(CACHE_SHARED=False)
+def test_without_a_shared_cache_every_page_gets_wagtails_check(page):
+    list(page.get_view_restrictions())  # anything this process could cache is cached now
+    with CaptureQueriesContext(connection) as queries:
+        assert list(page.get_view_restrictions()) == []
+    assert len(queries) == 2

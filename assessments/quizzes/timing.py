@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from cms.site.routing import cache_version, version_bump
+from cms.ops import cache_versions
 
 from ..scoring import drawing
 from .models import Quiz
@@ -46,13 +46,13 @@ def quiz_minutes(quiz) -> int:
 def quizzes_minutes(quizzes) -> dict[int, int]:
     """``quiz_minutes`` of each quiz, by id, from the cache; a quiz loaded without its questions loads them on a miss."""
     quizzes = list(quizzes)
-    version = cache_version(VERSION_KEY)
+    version = cache_versions.current(VERSION_KEY)
     keys = {quiz.pk: f"assessments:quiz-minutes:{version}:{quiz.pk}" for quiz in quizzes}
     found = cache.get_many(keys.values())
     minutes = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = {quiz.pk: quiz_minutes(quiz) for quiz in quizzes if quiz.pk not in minutes}
     if missing:
-        cache.set_many({keys[pk]: value for pk, value in missing.items()}, timeout=None)
+        cache.set_many({keys[pk]: value for pk, value in missing.items()}, timeout=None)  # the version retires them
     return {**minutes, **missing}
 
 
@@ -60,4 +60,4 @@ def quizzes_minutes(quizzes) -> dict[int, int]:
 @receiver(post_delete, sender=Quiz)
 def quiz_changed(sender, **kwargs) -> None:
     """A quiz's row changed (a publish writes its questions there): every cached estimate is retired."""
-    version_bump(VERSION_KEY)
+    cache_versions.bump(VERSION_KEY)

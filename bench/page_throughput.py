@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from bench.databases import PGHOST, PGPORT, postgres_admin
+from bench.databases import kept_database, redis_emptied
 from bench.servers import free_port, gunicorn, manage, production_env, run_python
 from bench.steps import command_line, step_run
 from bench.targets import Target, load_line, page_target, record
@@ -56,40 +56,14 @@ REFLECTION = "I would listen first and ask what she needs today, then share my o
 
 def database(env: dict) -> tuple[str, str] | None:
     """The kept database's URL and PostgreSQL's version, built when missing; None without PostgreSQL."""
-    import psycopg
-    from psycopg import sql
 
-    try:
-        with postgres_admin() as conn:
-            version = f"PostgreSQL {conn.info.server_version // 10000}"
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
-    except psycopg.OperationalError:
-        return None
-    url = f"postgres://postgres@{PGHOST}:{PGPORT}/{DATABASE}"
-    fresh = os.environ.get("BENCH_PAGES_FRESH") == "1" or not exists
-    if fresh:
-        with postgres_admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-    env = {**env, "DATABASE_URL": url}
-    manage(env, "migrate", "--no-input", "-v", "0")
-    if fresh:
+    def build(env: dict) -> None:
         print(f"Building {DATABASE}: load_demo, bench.load_data --learners {DATA_LEARNERS} ...")
         loading = {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DJANGO_DEBUG": "0"}
         manage(loading, "load_demo")
         run_python(loading, "-m", "bench.load_data", "--learners", str(DATA_LEARNERS), "--teams", "10")
-    return url, version
 
-
-def redis_ready() -> bool:
-    """Redis answers on the benchmark's database, emptied (that database only) so no stale page or session stays."""
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).flushdb()
-        return True
-    except Exception:  # noqa: BLE001 - no Redis: the local-memory cache, sessions in the database
-        return False
+    return kept_database(env, DATABASE, rebuild=os.environ.get("BENCH_PAGES_FRESH") == "1", build=build)
 
 
 def plan(count: str) -> dict:
@@ -238,7 +212,7 @@ def main() -> bool:
             print("Page throughput: skipped, PostgreSQL at 127.0.0.1:5432 does not answer.\n")
             return True
         env["DATABASE_URL"], version = found
-        if redis_ready():
+        if redis_emptied(REDIS_URL):
             env["REDIS_URL"] = REDIS_URL
         manage(env, "collectstatic", "--no-input", "-v", "0")
         made = step_run("bench.page_throughput", env, "plan", str(LEARNERS))

@@ -10,7 +10,7 @@ import os
 import time
 from pathlib import Path
 
-from bench.databases import LEARNERS, PGHOST, PGPORT, data_set_load, postgres_admin
+from bench.databases import LEARNERS, data_set_load, kept_database, redis_emptied
 from bench.servers import manage, production_env
 from bench.steps import command_line, step_run
 
@@ -31,41 +31,15 @@ def _populated(url: str) -> bool:
 
 def database(env: dict) -> tuple[str, str] | None:
     """The data set's database URL and PostgreSQL's version, built when missing; None without PostgreSQL."""
-    import psycopg
-    from psycopg import sql
 
-    try:
-        with postgres_admin() as conn:
-            version = f"PostgreSQL {conn.info.server_version // 10000}"
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
-    except psycopg.OperationalError:
-        return None
-    url = f"postgres://postgres@{PGHOST}:{PGPORT}/{DATABASE}"
-    fresh = os.environ.get("BENCH_LOAD_FRESH") == "1" or not exists or not _populated(url)
-    if fresh:
-        with postgres_admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-    env = {**env, "DATABASE_URL": url}
-    manage(env, "migrate", "--no-input", "-v", "0")
-    if fresh:
+    def build(env: dict) -> None:
         print(f"Building the data set in {DATABASE}: load_demo, bench.load_data --learners {LEARNERS} ...")
         started = time.perf_counter()
         data_set_load(env)
         print(f"  built in {time.perf_counter() - started:.0f}s")
-    return url, version
 
-
-def redis_available() -> bool:
-    """Redis answers on the benchmark's database; emptied there (that database only) so no stale entry remains."""
-    try:
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-        client.flushdb()  # REDIS_URL's database only
-        return True
-    except Exception:  # noqa: BLE001 - no Redis: the local-memory cache is used instead
-        return False
+    rebuild = os.environ.get("BENCH_LOAD_FRESH") == "1"
+    return kept_database(env, DATABASE, rebuild=rebuild, build=build, ready=_populated)
 
 
 def environment(folder: Path, port: int) -> dict:
@@ -78,7 +52,7 @@ def environment(folder: Path, port: int) -> dict:
         DJANGO_LOG_LEVEL="WARNING",
         GUNICORN_LOG_LEVEL="warning",
     )
-    if redis_available():
+    if redis_emptied(REDIS_URL):
         env["REDIS_URL"] = REDIS_URL
     return env
 
